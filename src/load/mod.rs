@@ -1,0 +1,458 @@
+//! Loading a catalogue: discovery → read → split → parse with spans → decode.
+//!
+//! Files are read and parsed in parallel; the result is in the catalogue's
+//! order (plain byte order of relative paths, then position in the file), so
+//! everything downstream is deterministic whatever the thread count.
+
+pub mod decode;
+pub mod discover;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    Application, Config, FileId, Id, Identity, Kind, Object, Playbook, Role, SodRule, Span, Team,
+};
+use decode::{Decoded, Decoder, Problem};
+use discover::Found;
+use yaml::{DocumentSlice, YamlLimits};
+
+/// The code of findings about the files themselves.
+pub const INVALID_DOCUMENT: &str = "schema/invalid-document";
+
+/// Where file contents come from: the work tree (or, later, a Git revision).
+pub trait FileSource: Send + Sync {
+    /// Reads a file by its path relative to the root, at most `limit` bytes
+    /// (a larger file is an error, so it is never held in memory whole).
+    fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>>;
+}
+
+/// Files of a directory on disk.
+#[derive(Clone, Debug)]
+pub struct WorkTree {
+    pub root: PathBuf,
+}
+
+impl FileSource for WorkTree {
+    fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
+        let file = std::fs::File::open(self.root.join(path))?;
+        let mut bytes = Vec::new();
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::other(format!(
+                "file is larger than the limit of {limit} bytes"
+            )));
+        }
+        Ok(bytes)
+    }
+}
+
+/// The files of one load, by [`FileId`], and how to read them again for rendering.
+pub struct SourceMap {
+    paths: Vec<String>,
+    source: Box<dyn FileSource>,
+    limit: u64,
+}
+
+impl SourceMap {
+    pub fn path(&self, file: FileId) -> &str {
+        self.paths.get(file.0 as usize).map_or("", String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.paths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// The file's text, read again on demand: only files with findings are
+    /// ever shown, so sources are not kept in memory during analysis.
+    pub fn text(&self, file: FileId) -> Option<String> {
+        let bytes = self.source.read(self.path(file), self.limit).ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// Two objects of one kind with one id: the second is left out of the analysis.
+#[derive(Clone, Debug)]
+pub struct Duplicate {
+    pub kind: Kind,
+    pub id: Id,
+    pub first: Span,
+    pub second: Span,
+}
+
+/// Everything loaded: the valid objects, in catalogue order, and the
+/// findings about files and documents that could not be used.
+pub struct Catalogue {
+    pub config: Config,
+    pub sources: SourceMap,
+    pub applications: Vec<Application>,
+    pub roles: Vec<Role>,
+    pub identities: Vec<Identity>,
+    pub teams: Vec<Team>,
+    pub playbooks: Vec<Playbook>,
+    pub sod_rules: Vec<SodRule>,
+    pub duplicates: Vec<Duplicate>,
+    /// `schema/invalid-document` findings.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl Catalogue {
+    /// How many objects are analysed.
+    pub fn object_count(&self) -> usize {
+        self.applications.len()
+            + self.roles.len()
+            + self.identities.len()
+            + self.teams.len()
+            + self.playbooks.len()
+            + self.sod_rules.len()
+    }
+}
+
+/// Problems that stop rolelint from doing its job at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("path `{0}` does not exist")]
+    PathNotFound(PathBuf),
+    #[error("cannot read configuration `{path}`: {source}")]
+    ConfigUnreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("configuration `{path}` is invalid")]
+    ConfigInvalid {
+        path: PathBuf,
+        text: String,
+        problems: Vec<Problem>,
+    },
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+}
+
+/// How to load.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// The directory to start from (`PATH` of the command line).
+    pub start: PathBuf,
+    /// `--config`, if given.
+    pub config: Option<PathBuf>,
+    pub limits: YamlLimits,
+    /// Rule codes that suppressions and severity overrides may name.
+    pub rule_codes: Vec<&'static str>,
+}
+
+/// Loads the catalogue under `options.start` from the work tree.
+pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
+    let start = if options.start.is_file() {
+        options.start.parent().unwrap_or(Path::new(".")).to_path_buf()
+    } else {
+        options.start.clone()
+    };
+    if !start.exists() {
+        return Err(LoadError::PathNotFound(options.start.clone()));
+    }
+    let root = discover::find_root(&start, options.config.as_deref());
+    let config = match &root.config {
+        Some(path) => read_config(path, &options.rule_codes)?,
+        None => Config::default(),
+    };
+    let found = discover::discover(&root.dir, &config)?;
+    let source = WorkTree {
+        root: root.dir.clone(),
+    };
+    Ok(assemble(config, found, Box::new(source), options))
+}
+
+fn read_config(path: &Path, rule_codes: &[&str]) -> Result<Config, LoadError> {
+    let unreadable = |source| LoadError::ConfigUnreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|error| unreadable(std::io::Error::new(std::io::ErrorKind::InvalidData, error)))?;
+    parse_config(&text, rule_codes).map_err(|problems| LoadError::ConfigInvalid {
+        path: path.to_path_buf(),
+        text,
+        problems,
+    })
+}
+
+/// Parses the text of `rolelint.yaml`.
+pub fn parse_config(text: &str, rule_codes: &[&str]) -> Result<Config, Vec<Problem>> {
+    let slice = DocumentSlice {
+        start: 0,
+        end: text.len(),
+        line: 1,
+    };
+    let mut decoder = Decoder::new(FileId(0), slice, rule_codes);
+    if text.trim().is_empty() {
+        return Ok(Config::default());
+    }
+    match yaml::parse_document(text, &YamlLimits::default()) {
+        Ok(node) => match decode::decode_config(&mut decoder, &node) {
+            Some(config) => Ok(config),
+            None => Err(decoder.problems),
+        },
+        Err(error) => Err(vec![syntax_problem(FileId(0), &slice, &error)]),
+    }
+}
+
+/// Reads and parses every file in parallel, then merges in catalogue order.
+pub fn assemble(
+    config: Config,
+    found: Vec<Found>,
+    source: Box<dyn FileSource>,
+    options: &LoadOptions,
+) -> Catalogue {
+    let limits = options.limits;
+    let results: Vec<FileResult> = found
+        .par_iter()
+        .enumerate()
+        .map(|(index, found)| {
+            let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
+            match found {
+                Found::Refused { reason, .. } => FileResult::problem(file_problem(file, reason)),
+                Found::File(path) => match source.read(path, limits.max_file_bytes) {
+                    Ok(bytes) => parse_file(file, &bytes, &limits, &options.rule_codes),
+                    Err(error) => FileResult::problem(file_problem(
+                        file,
+                        &format!("cannot read the file: {error}"),
+                    )),
+                },
+            }
+        })
+        .collect();
+
+    let mut catalogue = Catalogue {
+        config,
+        sources: SourceMap {
+            paths: found.iter().map(|found| found.path().to_owned()).collect(),
+            source,
+            limit: limits.max_file_bytes,
+        },
+        applications: Vec::new(),
+        roles: Vec::new(),
+        identities: Vec::new(),
+        teams: Vec::new(),
+        playbooks: Vec::new(),
+        sod_rules: Vec::new(),
+        duplicates: Vec::new(),
+        findings: Vec::new(),
+    };
+    let mut first_of: HashMap<(Kind, Id), Span> = HashMap::new();
+    for result in results {
+        catalogue.findings.extend(result.findings);
+        for object in result.objects {
+            let id = object.id();
+            let key = (object.kind(), id.value.clone());
+            if let Some(first) = first_of.get(&key) {
+                catalogue.duplicates.push(Duplicate {
+                    kind: key.0,
+                    id: key.1,
+                    first: *first,
+                    second: id.span,
+                });
+                continue;
+            }
+            first_of.insert(key, id.span);
+            match object {
+                Object::Application(o) => catalogue.applications.push(o),
+                Object::Role(o) => catalogue.roles.push(o),
+                Object::Identity(o) => catalogue.identities.push(o),
+                Object::Team(o) => catalogue.teams.push(o),
+                Object::Playbook(o) => catalogue.playbooks.push(o),
+                Object::SodRule(o) => catalogue.sod_rules.push(o),
+            }
+        }
+    }
+    catalogue
+}
+
+/// What one file contributed.
+struct FileResult {
+    objects: Vec<Object>,
+    findings: Vec<Diagnostic>,
+}
+
+impl FileResult {
+    fn problem(finding: Diagnostic) -> Self {
+        FileResult {
+            objects: Vec::new(),
+            findings: vec![finding],
+        }
+    }
+}
+
+/// A finding about a whole file, at its first line.
+fn file_problem(file: FileId, message: &str) -> Diagnostic {
+    let span = Span {
+        file,
+        offset: 0,
+        len: 0,
+        line: 1,
+        column: 1,
+    };
+    Diagnostic::new(INVALID_DOCUMENT, Severity::Error, message).at(span)
+}
+
+fn parse_file(file: FileId, bytes: &[u8], limits: &YamlLimits, rule_codes: &[&str]) -> FileResult {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+            let span = Span {
+                file,
+                offset: u32::try_from(error.valid_up_to()).unwrap_or(u32::MAX),
+                len: 1,
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+            };
+            let message = format!(
+                "the file is not valid UTF-8 (line {line}, column {column}); it was not read"
+            );
+            return FileResult::problem(
+                Diagnostic::new(INVALID_DOCUMENT, Severity::Error, message)
+                    .at(span)
+                    .help("save the file as UTF-8"),
+            );
+        }
+    };
+    // A byte-order mark is not content; offsets stay those of the file.
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut slices = yaml::split_documents(&text[body_start..]);
+    for slice in &mut slices {
+        slice.start += body_start;
+        slice.end += body_start;
+    }
+    if slices.len() > limits.max_documents {
+        let message = format!(
+            "the file holds {} YAML documents, more than the limit of {}; it was not read",
+            slices.len(),
+            limits.max_documents
+        );
+        return FileResult::problem(file_problem(file, &message));
+    }
+    let per_document: Vec<(Option<Object>, Vec<Diagnostic>)> = slices
+        .par_iter()
+        .map(|slice| parse_slice(file, text, slice, limits, rule_codes))
+        .collect();
+    let mut result = FileResult {
+        objects: Vec::new(),
+        findings: Vec::new(),
+    };
+    for (object, findings) in per_document {
+        result.objects.extend(object);
+        result.findings.extend(findings);
+    }
+    result
+}
+
+fn parse_slice(
+    file: FileId,
+    text: &str,
+    slice: &DocumentSlice,
+    limits: &YamlLimits,
+    rule_codes: &[&str],
+) -> (Option<Object>, Vec<Diagnostic>) {
+    let document = &text[slice.start..slice.end];
+    let node = match yaml::parse_document(document, limits) {
+        Ok(node) => node,
+        Err(error) => {
+            let limit = is_limit(&error);
+            // Other tools' YAML (templates, CI files) may not parse: that is
+            // not ours to report, unless it tripped a resource limit.
+            if !limit && !looks_like_ours(document) {
+                return (None, Vec::new());
+            }
+            let problem = syntax_problem(file, slice, &error);
+            let mut finding = Diagnostic::new(INVALID_DOCUMENT, Severity::Error, problem.message)
+                .at(problem.span);
+            finding.help = problem.help;
+            return (None, vec![finding]);
+        }
+    };
+    let mut decoder = Decoder::new(file, *slice, rule_codes);
+    let decoded = decode::decode_document(&mut decoder, &node);
+    let object_ref = match decoded {
+        Decoded::Object(object) => return (Some(object), Vec::new()),
+        Decoded::NotOurs => return (None, Vec::new()),
+        Decoded::Invalid(object) => object,
+    };
+    let findings = decoder
+        .problems
+        .into_iter()
+        .map(|problem| {
+            let mut finding = Diagnostic::new(INVALID_DOCUMENT, Severity::Error, problem.message)
+                .at(problem.span);
+            finding.help = problem.help;
+            if let Some((kind, id)) = &object_ref {
+                finding = finding.on(*kind, id);
+            }
+            finding
+        })
+        .collect();
+    (None, findings)
+}
+
+/// Whether a document that failed to parse declares itself a rolelint document.
+fn looks_like_ours(document: &str) -> bool {
+    document.lines().any(|line| {
+        let line = line.trim_start_matches(['{', ' ', '\t']);
+        line.strip_prefix("apiVersion")
+            .map(|rest| rest.trim_start().trim_start_matches(':').trim_start())
+            .is_some_and(|value| value.trim_start_matches(['"', '\'']).starts_with("rolelint/"))
+    })
+}
+
+fn is_limit(error: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    matches!(
+        error.without_snippet(),
+        E::Budget { .. }
+            | E::AliasReplayLimitExceeded { .. }
+            | E::AliasExpansionLimitExceeded { .. }
+            | E::AliasReplayStackDepthExceeded { .. }
+            | E::AliasReplayCounterOverflow { .. }
+    ) || error.to_string().contains("limit")
+}
+
+fn syntax_problem(file: FileId, slice: &DocumentSlice, error: &serde_saphyr::Error) -> Problem {
+    let span = match error.location() {
+        Some(location) => decode::location_span(file, slice, &location),
+        None => Span {
+            file,
+            offset: u32::try_from(slice.start).unwrap_or(u32::MAX),
+            len: 0,
+            line: slice.line,
+            column: 1,
+        },
+    };
+    let message = error.without_snippet().to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .trim()
+        .to_owned();
+    let help = is_limit(error).then(|| {
+        "rolelint bounds nesting depth, node count and alias expansion per document to stay safe on untrusted input".to_owned()
+    });
+    Problem {
+        span,
+        message: format!("YAML syntax error: {message}"),
+        help,
+    }
+}
