@@ -16,3 +16,9 @@ pub mod rules;
 pub mod suggest;
 
 pub use diagnostic::{Diagnostic, ObjectRef, Related, Severity};
+
+/// Resolves a loaded catalogue and runs every enabled rule on it.
+pub fn analyse(catalogue: &load::Catalogue, now: model::Date) -> rules::engine::Outcome {
+    let graph = graph::Graph::build(catalogue, now);
+    rules::engine::run(&graph)
+}

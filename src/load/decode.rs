@@ -11,7 +11,7 @@ use std::fmt::Display;
 
 use super::yaml::{DocumentSlice, Node, Value};
 use crate::model::{
-    Action, AppliesTo, Application, Approver, Config, Credential, CredentialType, Criticality,
+    Action, Application, AppliesTo, Approver, Config, Credential, CredentialType, Criticality,
     Date, Defaults, FileId, Grant, Id, Identity, IdentityStatus, IdentityType, Kind, Labels,
     Object, Origin, PermissionDecl, PermissionRef, Playbook, Principal, Review, Role, RuleLevel,
     SodItem, SodRule, Span, Spanned, Step, Suppression, Team, Trigger, schema::API_VERSION,
@@ -85,7 +85,11 @@ impl<'a> Decoder<'a> {
 }
 
 /// Converts a serde-saphyr location inside a document slice to a file span.
-pub fn location_span(file: FileId, slice: &DocumentSlice, location: &serde_saphyr::Location) -> Span {
+pub fn location_span(
+    file: FileId,
+    slice: &DocumentSlice,
+    location: &serde_saphyr::Location,
+) -> Span {
     let span = location.span();
     let offset = slice.start as u64 + span.byte_offset().unwrap_or(0);
     let line = u64::from(slice.line) + location.line().saturating_sub(1);
@@ -391,7 +395,10 @@ struct Common {
 
 fn common(cx: &mut Decoder, doc: &mut Fields, what: &str) -> Common {
     let id = doc.required(cx, "id", what).and_then(|node| id(cx, node));
-    let labels = doc.take("labels").map(|node| labels(cx, node)).unwrap_or_default();
+    let labels = doc
+        .take("labels")
+        .map(|node| labels(cx, node))
+        .unwrap_or_default();
     let suppress = doc
         .take("suppress")
         .map(|node| list(cx, node, suppression))
@@ -436,7 +443,10 @@ fn suppression(cx: &mut Decoder, node: &Node) -> Option<Suppression> {
         .and_then(|node| spanned_string(cx, node));
     if let Some(rule) = &rule {
         let known = cx.rule_codes.contains(&rule.value.as_str())
-            || rule.value.strip_prefix("policy/").is_some_and(|rest| !rest.is_empty());
+            || rule
+                .value
+                .strip_prefix("policy/")
+                .is_some_and(|rest| !rest.is_empty());
         if !known {
             let help = did_you_mean(&rule.value, cx.rule_codes.iter().copied())
                 .map(|suggestion| format!("did you mean `{suggestion}`?"))
@@ -503,7 +513,9 @@ fn application(cx: &mut Decoder, doc: &mut Fields, origin: Origin) -> Option<App
 fn permission_decl(cx: &mut Decoder, node: &Node) -> Option<PermissionDecl> {
     const KNOWN: &[&str] = &["id", "description", "privileged"];
     let mut map = fields(cx, node, "a permission")?;
-    let id = map.required(cx, "id", "a permission").and_then(|node| id(cx, node));
+    let id = map
+        .required(cx, "id", "a permission")
+        .and_then(|node| id(cx, node));
     let description = opt(cx, &mut map, "description", string);
     let privileged = opt(cx, &mut map, "privileged", boolean).is_some_and(|flag| flag.value);
     map.finish(cx, "a permission", KNOWN);
@@ -622,10 +634,12 @@ fn identity(cx: &mut Decoder, doc: &mut Fields, origin: Origin) -> Option<Identi
 fn credential(cx: &mut Decoder, node: &Node) -> Option<Credential> {
     const KNOWN: &[&str] = &["id", "type", "created", "last_rotated", "expires"];
     let mut map = fields(cx, node, "a credential")?;
-    let id = map.required(cx, "id", "a credential").and_then(|node| id(cx, node));
-    let kind = map.required(cx, "type", "a credential").and_then(|node| {
-        keyword(cx, node, CredentialType::KEYWORDS, CredentialType::parse)
-    });
+    let id = map
+        .required(cx, "id", "a credential")
+        .and_then(|node| id(cx, node));
+    let kind = map
+        .required(cx, "type", "a credential")
+        .and_then(|node| keyword(cx, node, CredentialType::KEYWORDS, CredentialType::parse));
     let created = opt(cx, &mut map, "created", date);
     let last_rotated = opt(cx, &mut map, "last_rotated", date);
     let expires = opt(cx, &mut map, "expires", date);
@@ -662,11 +676,9 @@ fn grant(cx: &mut Decoder, node: &Node) -> Option<Grant> {
             "a grant has either `role` or `permission`, not both",
             Some("split it into two grants".to_owned()),
         ),
-        (None, None, None) if map.key_span(cx, "role").is_none() => cx.problem(
-            map.span,
-            "a grant needs `role` or `permission`",
-            None,
-        ),
+        (None, None, None) if map.key_span(cx, "role").is_none() => {
+            cx.problem(map.span, "a grant needs `role` or `permission`", None)
+        }
         _ => {}
     }
     let grant = Grant {
@@ -772,7 +784,9 @@ fn step(cx: &mut Decoder, node: &Node) -> Option<Step> {
         "after",
     ];
     let mut map = fields(cx, node, "a step")?;
-    let step_id = map.required(cx, "id", "a step").and_then(|node| id(cx, node));
+    let step_id = map
+        .required(cx, "id", "a step")
+        .and_then(|node| id(cx, node));
     let action = map
         .required(cx, "action", "a step")
         .and_then(|node| keyword(cx, node, Action::KEYWORDS, Action::parse));
@@ -800,7 +814,11 @@ fn step(cx: &mut Decoder, node: &Node) -> Option<Step> {
         ];
         for (field, not_allowed) in misplaced {
             if let (true, Some(span)) = (not_allowed, map.key_span(cx, field)) {
-                cx.problem(span, format!("`{field}` does not apply to a `{name}` step"), None);
+                cx.problem(
+                    span,
+                    format!("`{field}` does not apply to a `{name}` step"),
+                    None,
+                );
             }
         }
     }
@@ -871,7 +889,11 @@ pub fn decode_config(cx: &mut Decoder, node: &Node) -> Option<Config> {
     if let Some(node) = map.take("paths") {
         config.paths = list(cx, node, string);
         if config.paths.is_empty() {
-            cx.problem(cx.span(node), "`paths` must name at least one directory", None);
+            cx.problem(
+                cx.span(node),
+                "`paths` must name at least one directory",
+                None,
+            );
         }
     }
     config.exclude = opt_list(cx, &mut map, "exclude", string);
@@ -917,9 +939,24 @@ fn defaults(cx: &mut Decoder, node: &Node) -> Option<Defaults> {
         }
     };
     days(cx, &mut map, "max_grant_days", &mut defaults.max_grant_days);
-    days(cx, &mut map, "credential_rotation_days", &mut defaults.credential_rotation_days);
-    days(cx, &mut map, "review_every_days", &mut defaults.review_every_days);
-    days(cx, &mut map, "peer_group_min_size", &mut defaults.peer_group_min_size);
+    days(
+        cx,
+        &mut map,
+        "credential_rotation_days",
+        &mut defaults.credential_rotation_days,
+    );
+    days(
+        cx,
+        &mut map,
+        "review_every_days",
+        &mut defaults.review_every_days,
+    );
+    days(
+        cx,
+        &mut map,
+        "peer_group_min_size",
+        &mut defaults.peer_group_min_size,
+    );
     if let Some(value) = opt(cx, &mut map, "near_duplicate_threshold", fraction) {
         defaults.near_duplicate_threshold = value;
     }

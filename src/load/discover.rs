@@ -156,6 +156,8 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<Found>, DiscoverErro
         })
     });
     let mut found = found.into_inner().unwrap_or_default();
+    // The configuration is not part of the catalogue.
+    found.retain(|item| item.path() != CONFIG_FILE);
     found.sort_by(|a, b| a.path().as_bytes().cmp(b.path().as_bytes()));
     found.dedup();
     Ok(found)
@@ -182,7 +184,9 @@ fn classify(root: &Path, entry: &ignore::DirEntry) -> Option<Found> {
             Ok(target) if !target.starts_with(root) => {
                 refuse("symbolic link that points outside the repository root; not read")
             }
-            Ok(target) if !target.is_file() => refuse("symbolic link to something that is not a regular file; not read"),
+            Ok(target) if !target.is_file() => {
+                refuse("symbolic link to something that is not a regular file; not read")
+            }
             Ok(_) => Found::File(relative),
         });
     }

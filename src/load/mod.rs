@@ -52,6 +52,59 @@ impl FileSource for WorkTree {
     }
 }
 
+/// Files held in memory: tests, rule examples, and Git revisions.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryTree {
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl FileSource for MemoryTree {
+    fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
+        let bytes = self
+            .files
+            .get(path)
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, path.to_owned()))?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::other(format!(
+                "file is larger than the limit of {limit} bytes"
+            )));
+        }
+        Ok(bytes.clone())
+    }
+}
+
+/// Loads a catalogue from files in memory (`path → text`), with an optional
+/// `rolelint.yaml` text. Every `.yaml`/`.yml` file is read, in path order.
+pub fn load_memory(
+    files: &[(&str, &str)],
+    config_text: Option<&str>,
+    options: &LoadOptions,
+) -> Result<Catalogue, LoadError> {
+    let config = match config_text {
+        Some(text) => parse_config(text, &options.rule_codes).map_err(|problems| {
+            LoadError::ConfigInvalid {
+                path: PathBuf::from(discover::CONFIG_FILE),
+                text: text.to_owned(),
+                problems,
+            }
+        })?,
+        None => Config::default(),
+    };
+    let tree = MemoryTree {
+        files: files
+            .iter()
+            .map(|(path, text)| ((*path).to_owned(), text.as_bytes().to_vec()))
+            .collect(),
+    };
+    let found = tree
+        .files
+        .keys()
+        .filter(|path| path.ends_with(".yaml") || path.ends_with(".yml"))
+        .map(|path| Found::File(path.clone()))
+        .collect();
+    Ok(assemble(config, found, Box::new(tree), options))
+}
+
 /// The files of one load, by [`FileId`], and how to read them again for rendering.
 pub struct SourceMap {
     paths: Vec<String>,
@@ -103,6 +156,9 @@ pub struct Catalogue {
     pub duplicates: Vec<Duplicate>,
     /// `schema/invalid-document` findings.
     pub findings: Vec<Diagnostic>,
+    /// Objects left out because their documents have schema problems, so a
+    /// reference to one can say why it does not resolve.
+    pub invalid: std::collections::HashSet<(Kind, Id)>,
 }
 
 impl Catalogue {
@@ -139,7 +195,7 @@ pub enum LoadError {
 }
 
 /// How to load.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
     /// The directory to start from (`PATH` of the command line).
     pub start: PathBuf,
@@ -153,7 +209,11 @@ pub struct LoadOptions {
 /// Loads the catalogue under `options.start` from the work tree.
 pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
     let start = if options.start.is_file() {
-        options.start.parent().unwrap_or(Path::new(".")).to_path_buf()
+        options
+            .start
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
     } else {
         options.start.clone()
     };
@@ -248,9 +308,15 @@ pub fn assemble(
         sod_rules: Vec::new(),
         duplicates: Vec::new(),
         findings: Vec::new(),
+        invalid: Default::default(),
     };
     let mut first_of: HashMap<(Kind, Id), Span> = HashMap::new();
     for result in results {
+        for finding in &result.findings {
+            if let Some(object) = &finding.object {
+                catalogue.invalid.insert((object.kind, object.id.clone()));
+            }
+        }
         catalogue.findings.extend(result.findings);
         for object in result.objects {
             let id = object.id();
@@ -312,7 +378,10 @@ fn parse_file(file: FileId, bytes: &[u8], limits: &YamlLimits, rule_codes: &[&st
             let valid = &bytes[..error.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
             let span = Span {
                 file,
                 offset: u32::try_from(error.valid_up_to()).unwrap_or(u32::MAX),
@@ -413,7 +482,11 @@ fn looks_like_ours(document: &str) -> bool {
         let line = line.trim_start_matches(['{', ' ', '\t']);
         line.strip_prefix("apiVersion")
             .map(|rest| rest.trim_start().trim_start_matches(':').trim_start())
-            .is_some_and(|value| value.trim_start_matches(['"', '\'']).starts_with("rolelint/"))
+            .is_some_and(|value| {
+                value
+                    .trim_start_matches(['"', '\''])
+                    .starts_with("rolelint/")
+            })
     })
 }
 

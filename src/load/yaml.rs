@@ -190,9 +190,8 @@ pub fn split_documents(text: &str) -> Vec<DocumentSlice> {
     let mut offset = 0usize;
     for line in text.split_inclusive('\n') {
         let is_marker = |prefix: &str| {
-            line.strip_prefix(prefix).is_some_and(|rest| {
-                rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n'])
-            })
+            line.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
         };
         if is_marker("---") {
             if has_content || has_marker {
@@ -270,7 +269,11 @@ mod tests {
         let text = "# header\na: 1\n---\nb: 2\n--- \nc: 3\n";
         assert_eq!(
             texts(text),
-            vec![("# header\na: 1\n", 1), ("---\nb: 2\n", 3), ("--- \nc: 3\n", 5)]
+            vec![
+                ("# header\na: 1\n", 1),
+                ("---\nb: 2\n", 3),
+                ("--- \nc: 3\n", 5)
+            ]
         );
     }
 

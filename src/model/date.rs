@@ -10,7 +10,9 @@ use serde::Serialize;
 pub struct Date(jiff::civil::Date);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("`{text}` is not a date: expected YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T17:00:00Z")]
+#[error(
+    "`{text}` is not a date: expected YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T17:00:00Z"
+)]
 pub struct DateError {
     pub text: String,
 }
@@ -40,7 +42,9 @@ impl Date {
         }
         // A date-time must carry an explicit offset (RFC 3339), or it has no UTC date.
         let timestamp: jiff::Timestamp = text.parse().map_err(|_| error())?;
-        Ok(Date(timestamp.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()))
+        Ok(Date(
+            timestamp.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+        ))
     }
 
     pub fn from_ymd(year: i16, month: i8, day: i8) -> Option<Date> {
@@ -49,12 +53,22 @@ impl Date {
 
     /// Today's date in UTC.
     pub fn today_utc() -> Date {
-        Date(jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        Date(
+            jiff::Timestamp::now()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date(),
+        )
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
-        i64::from(later.0.since(self.0).map(|span| span.get_days()).unwrap_or(0))
+        i64::from(
+            later
+                .0
+                .since(self.0)
+                .map(|span| span.get_days())
+                .unwrap_or(0),
+        )
     }
 
     /// `self` plus `days`, saturating at the calendar's limits.
@@ -98,7 +112,9 @@ mod tests {
         assert_eq!(Date::parse("2026-02-28").unwrap().to_string(), "2026-02-28");
         // 23:30 at -02:00 is already the next day in UTC.
         assert_eq!(
-            Date::parse("2026-02-28T23:30:00-02:00").unwrap().to_string(),
+            Date::parse("2026-02-28T23:30:00-02:00")
+                .unwrap()
+                .to_string(),
             "2026-03-01"
         );
         assert_eq!(
@@ -109,7 +125,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed_dates() {
-        for text in ["2026-2-28", "2026-02-30", "28/02/2026", "2026-02-28T10:00:00", "", "yesterday"] {
+        for text in [
+            "2026-2-28",
+            "2026-02-30",
+            "28/02/2026",
+            "2026-02-28T10:00:00",
+            "",
+            "yesterday",
+        ] {
             assert!(Date::parse(text).is_err(), "{text} should be rejected");
         }
     }

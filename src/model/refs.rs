@@ -15,13 +15,19 @@ pub struct Id(String);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RefError {
-    #[error("`{0}` is not a valid id: ids start with a letter or digit and contain only letters, digits, `.`, `_`, `@` and `-`")]
+    #[error(
+        "`{0}` is not a valid id: ids start with a letter or digit and contain only letters, digits, `.`, `_`, `@` and `-`"
+    )]
     BadId(String),
-    #[error("`{0}` is not a permission reference: write `application:permission` or `application:*`")]
+    #[error(
+        "`{0}` is not a permission reference: write `application:permission` or `application:*`"
+    )]
     BadPermission(String),
     #[error("`{0}` is not a principal: write an identity id or `team:<id>`")]
     BadPrincipal(String),
-    #[error("`{0}` is not a separation-of-duties item: write `application:permission` or `role:<id>`")]
+    #[error(
+        "`{0}` is not a separation-of-duties item: write `application:permission` or `role:<id>`"
+    )]
     BadSodItem(String),
 }
 
@@ -278,7 +284,10 @@ mod tests {
             Principal::Team(Id::parse("payments").unwrap())
         );
         assert_eq!(Approver::parse("manager").unwrap(), Approver::Manager);
-        assert_eq!(Approver::parse("team:risk").unwrap().to_string(), "team:risk");
+        assert_eq!(
+            Approver::parse("team:risk").unwrap().to_string(),
+            "team:risk"
+        );
         assert!(Principal::parse("team:").is_err());
         assert_eq!(SodItem::parse("role:x").unwrap().to_string(), "role:x");
         assert!(SodItem::parse("role:").is_err());

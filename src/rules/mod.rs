@@ -1,0 +1,104 @@
+//! The analysers. One file per rule, grouped by category; each holds its
+//! documentation (what it finds, why it matters, a failing and a passing
+//! example, the controls it supports) and its tests.
+//!
+//! To add a rule: write `src/rules/<category>/<name>.rs` with a unit struct
+//! implementing [`Rule`] and a `static META: RuleMeta`, declare the module in
+//! the category's `mod.rs`, and add it to [`registry!`] below (alphabetical by
+//! code; a test checks the order, unique codes, docs and RULES.md coverage).
+
+pub mod engine;
+pub mod evidence;
+pub mod graph;
+pub mod lifecycle;
+pub mod overlap;
+pub mod ownership;
+pub mod privilege;
+pub mod schema;
+pub mod sod;
+pub mod suppression;
+pub mod workflow;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::Graph;
+
+/// A rule's documentation, shown by `rolelint rule CODE` and in `docs/rules/`.
+#[derive(Debug)]
+pub struct RuleDocs {
+    /// One sentence: what the rule finds.
+    pub summary: &'static str,
+    /// Why it matters, for the person who must fix it.
+    pub why: &'static str,
+    /// A catalogue (multi-document YAML) on which the rule fires.
+    pub failing: &'static str,
+    /// A catalogue close to `failing` on which it does not.
+    pub passing: &'static str,
+    /// Controls the rule supports, e.g. "NIST CSF 2.0 PR.AA-05".
+    pub controls: &'static [&'static str],
+}
+
+/// What identifies a rule: its code, default severity and docs.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// `category/name`, as in RULES.md.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub docs: RuleDocs,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at its default severity.
+    pub fn finding(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.code, self.severity, message)
+    }
+
+    pub fn category(&self) -> &'static str {
+        self.code.split('/').next().unwrap_or(self.code)
+    }
+}
+
+/// An analyser over the resolved catalogue.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Appends this rule's findings (at default severity; the engine applies
+    /// configuration and suppressions).
+    fn check(&self, graph: &Graph, out: &mut Vec<Diagnostic>);
+}
+
+/// Declares the registry: every rule, alphabetical by code.
+macro_rules! registry {
+    ($($rule:path),+ $(,)?) => {
+        /// Every built-in rule, alphabetical by code.
+        pub static RULES: &[&dyn Rule] = &[$(&$rule),+];
+    };
+}
+
+registry! {
+    // evidence
+    graph::duplicate_id::DuplicateId,
+    graph::inheritance_cycle::InheritanceCycle,
+    graph::step_cycle::StepCycle,
+    graph::unknown_reference::UnknownReference,
+    // lifecycle
+    // overlap
+    // ownership
+    // privilege
+    schema::invalid_document::InvalidDocument,
+    // sod
+    // suppression
+    // workflow
+}
+
+/// The rule with this code.
+pub fn find(code: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|rule| rule.meta().code == code)
+}
+
+/// Every rule code, for validating suppressions and configuration.
+pub fn codes() -> Vec<&'static str> {
+    RULES.iter().map(|rule| rule.meta().code).collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,100 @@
+//! `rolelint rules` and `rolelint rule CODE`: the rules and their docs.
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use super::{EXIT_OK, print};
+use crate::rules::{RULES, RuleMeta, find};
+use crate::suggest::did_you_mean;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The rule code, e.g. `lifecycle/expired-grant`.
+    pub code: String,
+}
+
+pub fn run_list(args: RulesArgs) -> anyhow::Result<u8> {
+    let text = match args.format {
+        ListFormat::Human => {
+            let width = RULES.iter().map(|r| r.meta().code.len()).max().unwrap_or(0);
+            let mut text = String::new();
+            for rule in RULES {
+                let meta = rule.meta();
+                text.push_str(&format!(
+                    "{:width$}  {:7}  {}\n",
+                    meta.code,
+                    meta.severity.as_str(),
+                    first_sentence(meta.docs.summary)
+                ));
+            }
+            text
+        }
+        ListFormat::Json => {
+            let rules: Vec<_> = RULES
+                .iter()
+                .map(|rule| {
+                    let meta = rule.meta();
+                    json!({
+                        "code": meta.code,
+                        "severity": meta.severity,
+                        "summary": meta.docs.summary,
+                        "controls": meta.docs.controls,
+                    })
+                })
+                .collect();
+            let mut text = serde_json::to_string_pretty(&rules)?;
+            text.push('\n');
+            text
+        }
+    };
+    print(&text)?;
+    Ok(EXIT_OK)
+}
+
+fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    }
+}
+
+pub fn run_one(args: RuleArgs) -> anyhow::Result<u8> {
+    let Some(rule) = find(&args.code) else {
+        let codes = RULES.iter().map(|rule| rule.meta().code);
+        let hint = did_you_mean(&args.code, codes)
+            .map(|code| format!("; did you mean `{code}`?"))
+            .unwrap_or_else(|| "; `rolelint rules` lists them".to_owned());
+        anyhow::bail!("no rule `{}`{hint}", args.code);
+    };
+    print(&markdown(rule.meta()))?;
+    Ok(EXIT_OK)
+}
+
+/// A rule's documentation as Markdown: shown by `rolelint rule` and
+/// published under `docs/rules/`.
+pub fn markdown(meta: &RuleMeta) -> String {
+    let docs = &meta.docs;
+    let controls: Vec<String> = docs.controls.iter().map(|c| format!("- {c}")).collect();
+    format!(
+        "# {code}\n\nDefault severity: **{severity}**\n\n{summary}\n\n## Why it matters\n\n{why}\n\n## Controls\n\n{controls}\n\n## Fails\n\n```yaml\n{failing}```\n\n## Passes\n\n```yaml\n{passing}```\n",
+        code = meta.code,
+        severity = meta.severity,
+        summary = docs.summary,
+        why = docs.why,
+        controls = controls.join("\n"),
+        failing = docs.failing,
+        passing = docs.passing,
+    )
+}

@@ -1,0 +1,325 @@
+//! `--format human`: miette reports with a cropped source snippet, related
+//! locations and help, then a one-line summary.
+//!
+//! Sources are read again only for files with findings, and only a window of
+//! a few lines (each cropped to a readable width) is given to miette, so a
+//! finding in a 57 MB file renders as quickly as one in a small file.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{Report, neutralise_controls};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Span;
+
+/// Lines of context shown around a finding.
+const CONTEXT_LINES: usize = 2;
+/// Longest line shown; longer ones are cropped around the finding.
+const MAX_LINE_BYTES: usize = 240;
+
+/// How to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// A few lines of a file, with the line number of the first.
+#[derive(Debug)]
+struct Window {
+    name: String,
+    text: String,
+    /// 0-based line number of the window's first line in the file.
+    first_line: usize,
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Cuts the window of `CONTEXT_LINES` around `span` out of `text`, cropping
+/// long lines; returns the window and the span's place in it.
+fn window(name: String, text: &str, span: Span) -> (Window, SourceSpan) {
+    let offset = floor_char_boundary(text, span.offset as usize);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut start = line_start;
+    let mut before = 0;
+    while before < CONTEXT_LINES && start > 0 {
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        before += 1;
+    }
+    let mut end = offset;
+    for _ in 0..=CONTEXT_LINES {
+        match text[end..].find('\n') {
+            Some(i) => end += i + 1,
+            None => {
+                end = text.len();
+                break;
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut label = SourceSpan::from((0, 0));
+    let mut position = start;
+    for line in text[start..end].split_inclusive('\n') {
+        let line_end = position + line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if position <= offset && offset <= position + body.len() {
+            // The finding's line: keep a stretch around the span.
+            let column = offset - position;
+            let keep_from = if body.len() > MAX_LINE_BYTES {
+                floor_char_boundary(body, column.saturating_sub(MAX_LINE_BYTES / 3))
+            } else {
+                0
+            };
+            let keep_to = floor_char_boundary(body, keep_from + MAX_LINE_BYTES);
+            if keep_from > 0 {
+                out.push('…');
+            }
+            let shown = neutralise_controls(&body[keep_from..keep_to]);
+            let shown_before =
+                neutralise_controls(&body[keep_from..column.max(keep_from).min(keep_to)]);
+            let label_start = out.len() + shown_before.len();
+            let remaining = shown.len().saturating_sub(shown_before.len());
+            label = SourceSpan::from((label_start, (span.len as usize).min(remaining)));
+            out.push_str(&shown);
+            if keep_to < body.len() {
+                out.push('…');
+            }
+        } else {
+            let cut = floor_char_boundary(body, MAX_LINE_BYTES);
+            out.push_str(&neutralise_controls(&body[..cut]));
+            if cut < body.len() {
+                out.push('…');
+            }
+        }
+        out.push('\n');
+        position = line_end;
+    }
+    let first_line = (span.line as usize).saturating_sub(1 + before);
+    (
+        Window {
+            name,
+            text: out,
+            first_line,
+        },
+        label,
+    )
+}
+
+/// One finding (or related location) as miette sees it.
+#[derive(Debug)]
+struct Rendered {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<Window>,
+    label: Option<LabeledSpan>,
+    related: Vec<Rendered>,
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl MietteDiagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|code| Box::new(code) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|source| source as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.label
+            .clone()
+            .map(|label| Box::new(std::iter::once(label)) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn MietteDiagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn MietteDiagnostic),
+        ))
+    }
+}
+
+/// Reads each file with findings once.
+struct Sources<'a> {
+    report: &'a Report<'a>,
+    cache: std::collections::HashMap<crate::model::FileId, Option<String>>,
+}
+
+impl Sources<'_> {
+    fn snippet(
+        &mut self,
+        span: Span,
+        label: Option<String>,
+    ) -> (Option<Window>, Option<LabeledSpan>) {
+        let report = self.report;
+        let text = self
+            .cache
+            .entry(span.file)
+            .or_insert_with(|| report.sources.text(span.file));
+        let name = neutralise_controls(report.sources.path(span.file));
+        match text {
+            Some(text) => {
+                let (window, place) = window(name, text, span);
+                let label = LabeledSpan::new_primary_with_span(label, place);
+                (Some(window), Some(label))
+            }
+            None => (None, None),
+        }
+    }
+}
+
+fn severity(severity: Severity) -> miette::Severity {
+    match severity {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn rendered(sources: &mut Sources, finding: &Diagnostic) -> Rendered {
+    let label = match (&finding.object, &finding.detail) {
+        (Some(object), Some(detail)) => Some(format!("{object} · {detail}")),
+        (Some(object), None) => Some(object.to_string()),
+        (None, Some(detail)) => Some(detail.clone()),
+        (None, None) => None,
+    }
+    .map(|label| neutralise_controls(&label));
+    let (source, label) = match finding.span {
+        Some(span) => sources.snippet(span, label),
+        None => (None, None),
+    };
+    let related = finding
+        .related
+        .iter()
+        .map(|related| {
+            let (source, label) = sources.snippet(related.span, None);
+            Rendered {
+                message: neutralise_controls(&related.message),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source,
+                label,
+                related: Vec::new(),
+            }
+        })
+        .collect();
+    Rendered {
+        message: neutralise_controls(&finding.message),
+        code: Some(finding.rule.to_owned()),
+        severity: severity(finding.severity),
+        help: finding.help.as_deref().map(neutralise_controls),
+        source,
+        label,
+        related,
+    }
+}
+
+/// Renders every finding, then the summary line.
+pub fn render(report: &Report, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(style.width)
+        .with_context_lines(CONTEXT_LINES);
+    let mut sources = Sources {
+        report,
+        cache: Default::default(),
+    };
+    let mut out = String::new();
+    for finding in report.findings {
+        let rendered = rendered(&mut sources, finding);
+        if handler.render_report(&mut out, &rendered).is_err() {
+            out.push_str(&format!("{}: {}\n", finding.rule, rendered.message));
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+/// "3 errors, 1 warning, 0 infos (2 suppressed) in 12 files, 230 objects"
+pub fn summary(report: &Report) -> String {
+    let counts = report.counts();
+    let found = if report.findings.is_empty() {
+        "no findings".to_owned()
+    } else {
+        format!(
+            "{}, {}, {}",
+            plural(counts.errors, "error"),
+            plural(counts.warnings, "warning"),
+            plural(counts.infos, "info")
+        )
+    };
+    let suppressed = if report.suppressed > 0 {
+        format!(" ({} suppressed)", report.suppressed)
+    } else {
+        String::new()
+    };
+    format!(
+        "rolelint: {found}{suppressed} in {}, {} (evaluated on {})",
+        plural(report.files, "file"),
+        plural(report.objects, "object"),
+        report.now
+    )
+}

@@ -1,0 +1,188 @@
+//! Running the rules: in parallel, then configuration (severity overrides,
+//! `off`), suppressions, and a stable sort.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::{RULES, Rule, find};
+use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
+use crate::graph::Graph;
+use crate::model::{CatalogueObject, Id, Kind, RuleLevel, Suppression};
+
+/// The rule codes handled by the engine itself, after every other rule.
+pub const SUPPRESSION_UNUSED: &str = "suppression/unused";
+
+/// What a run of the rules produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings after configuration and suppressions, sorted by file, line,
+    /// column and rule.
+    pub findings: Vec<Diagnostic>,
+    /// How many findings suppressions silenced.
+    pub suppressed: usize,
+    /// Time spent in each rule's check.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The severity a rule runs at under the configuration, or `None` when off.
+pub fn configured_severity(graph: &Graph, rule: &dyn Rule) -> Option<Severity> {
+    let meta = rule.meta();
+    match graph.catalogue.config.rules.get(meta.code) {
+        None => Some(meta.severity),
+        Some(RuleLevel::Off) => None,
+        Some(RuleLevel::Error) => Some(Severity::Error),
+        Some(RuleLevel::Warning) => Some(Severity::Warning),
+        Some(RuleLevel::Info) => Some(Severity::Info),
+    }
+}
+
+/// Every object's suppressions, with the object they are on.
+pub fn suppressions<'c>(
+    graph: &Graph<'c>,
+) -> impl Iterator<Item = (Kind, &'c Id, &'c [Suppression])> + use<'c> {
+    fn of<T: CatalogueObject>(objects: &[T]) -> impl Iterator<Item = (Kind, &Id, &[Suppression])> {
+        objects
+            .iter()
+            .filter(|object| !object.suppressions().is_empty())
+            .map(|object| (T::KIND, &object.id().value, object.suppressions()))
+    }
+    let catalogue = graph.catalogue;
+    of(&catalogue.applications)
+        .chain(of(&catalogue.roles))
+        .chain(of(&catalogue.identities))
+        .chain(of(&catalogue.teams))
+        .chain(of(&catalogue.playbooks))
+        .chain(of(&catalogue.sod_rules))
+}
+
+/// The stored id and suppressions of the object a finding names.
+fn suppressions_of<'g>(
+    graph: &'g Graph,
+    object: &ObjectRef,
+) -> Option<(&'g Id, &'g [Suppression])> {
+    fn lookup<'g, T: CatalogueObject>(
+        objects: &'g [T],
+        index: Option<u32>,
+    ) -> Option<(&'g Id, &'g [Suppression])> {
+        let object = objects.get(index? as usize)?;
+        Some((&object.id().value, object.suppressions()))
+    }
+    let catalogue = graph.catalogue;
+    let id = object.id.as_str();
+    match object.kind {
+        Kind::Application => lookup(&catalogue.applications, graph.applications.get(id)),
+        Kind::Role => lookup(&catalogue.roles, graph.roles.get(id)),
+        Kind::Identity => lookup(&catalogue.identities, graph.identities.get(id)),
+        Kind::Team => lookup(&catalogue.teams, graph.teams.get(id)),
+        Kind::Playbook => lookup(&catalogue.playbooks, graph.playbooks.get(id)),
+        Kind::SodRule => lookup(&catalogue.sod_rules, graph.sod_rules.get(id)),
+    }
+}
+
+/// Runs every enabled rule over the graph.
+pub fn run(graph: &Graph) -> Outcome {
+    let enabled: Vec<(&dyn Rule, Severity)> = RULES
+        .iter()
+        .filter_map(|rule| configured_severity(graph, *rule).map(|severity| (*rule, severity)))
+        .collect();
+    let results: Vec<(Vec<Diagnostic>, Duration)> = enabled
+        .par_iter()
+        .map(|(rule, severity)| {
+            let started = Instant::now();
+            let mut out = Vec::new();
+            rule.check(graph, &mut out);
+            for finding in &mut out {
+                finding.severity = *severity;
+            }
+            (out, started.elapsed())
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    let mut found = Vec::new();
+    for ((rule, _), (findings, elapsed)) in enabled.iter().zip(results) {
+        outcome.timings.push((rule.meta().code, elapsed));
+        found.extend(findings);
+    }
+
+    // Suppressions: a valid (unexpired) one on the object, or on the other
+    // role of a pair, silences the finding. Suppression findings themselves
+    // cannot be suppressed.
+    let now = graph.now;
+    let mut used: HashSet<(Kind, &Id, usize)> = HashSet::new();
+    for finding in found {
+        let silenced_by = if finding.rule.starts_with("suppression/") {
+            None
+        } else {
+            [finding.object.as_ref(), finding.partner.as_ref()]
+                .into_iter()
+                .flatten()
+                .find_map(|object| {
+                    let (id, list) = suppressions_of(graph, object)?;
+                    let index = list
+                        .iter()
+                        .position(|s| s.rule.value == finding.rule && s.until.value >= now)?;
+                    Some((object.kind, id, index))
+                })
+        };
+        match silenced_by {
+            Some(key) => {
+                outcome.suppressed += 1;
+                used.insert(key);
+            }
+            None => outcome.findings.push(finding),
+        }
+    }
+
+    if let Some(unused) = find(SUPPRESSION_UNUSED)
+        && let Some(severity) = configured_severity(graph, unused)
+    {
+        let enabled_codes: HashSet<&str> =
+            enabled.iter().map(|(rule, _)| rule.meta().code).collect();
+        for (kind, id, list) in suppressions(graph) {
+            for (index, suppression) in list.iter().enumerate() {
+                let rule = suppression.rule.value.as_str();
+                // An expired one is only `suppression/expired`; one for a rule
+                // that is off or a custom policy cannot be judged here.
+                if suppression.until.value < now
+                    || used.contains(&(kind, id, index))
+                    || !enabled_codes.contains(rule)
+                {
+                    continue;
+                }
+                let mut finding = unused
+                    .meta()
+                    .finding(format!(
+                        "suppression of `{rule}` on {kind} {id} silenced no finding"
+                    ))
+                    .on(kind, id)
+                    .detail(rule)
+                    .at(suppression.rule.span)
+                    .help("remove the suppression: the problem it accepted is gone");
+                finding.severity = severity;
+                outcome.findings.push(finding);
+            }
+        }
+    }
+
+    sort(&mut outcome.findings);
+    outcome
+}
+
+/// The stable order of findings: file (file ids follow path order), line,
+/// column, rule, then message and detail; findings on no file last.
+pub fn sort(findings: &mut [Diagnostic]) {
+    findings.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.span
+                .map(|span| (0u8, span.file, span.line, span.column))
+                .unwrap_or((1, Default::default(), 0, 0))
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.rule.cmp(b.rule))
+            .then_with(|| a.message.cmp(&b.message))
+            .then_with(|| a.detail.cmp(&b.detail))
+    });
+}

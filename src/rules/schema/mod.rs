@@ -1,0 +1,3 @@
+//! schema: the files and documents themselves.
+
+pub mod invalid_document;

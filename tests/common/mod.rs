@@ -1,0 +1,83 @@
+//! Shared helpers of the integration tests.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use rolelint::load::{self, Catalogue, LoadOptions};
+use rolelint::model::Date;
+use rolelint::report::{Report, human, json};
+use rolelint::rules::engine::Outcome;
+
+/// The evaluation date of every fixture, unless a case has a `now.txt`.
+pub const NOW: &str = "2026-11-26";
+
+pub fn now_for(dir: &Path) -> Date {
+    let text = std::fs::read_to_string(dir.join("now.txt")).unwrap_or_else(|_| NOW.to_owned());
+    Date::parse(text.trim())
+        .unwrap_or_else(|error| panic!("bad now.txt in {}: {error}", dir.display()))
+}
+
+/// Loads and analyses the catalogue rooted at `dir`.
+pub fn check(dir: &Path) -> (Catalogue, Outcome, Date) {
+    let options = LoadOptions {
+        start: dir.to_path_buf(),
+        rule_codes: rolelint::rules::codes(),
+        ..LoadOptions::default()
+    };
+    let catalogue =
+        load::load(&options).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
+    let now = now_for(dir);
+    let outcome = rolelint::analyse(&catalogue, now);
+    (catalogue, outcome, now)
+}
+
+pub fn report<'a>(catalogue: &'a Catalogue, outcome: &'a Outcome, now: Date) -> Report<'a> {
+    Report {
+        findings: &outcome.findings,
+        sources: &catalogue.sources,
+        now,
+        files: catalogue.sources.len(),
+        objects: catalogue.object_count(),
+        suppressed: outcome.suppressed,
+    }
+}
+
+pub fn render_human(report: &Report) -> String {
+    human::render(
+        report,
+        human::Style {
+            color: false,
+            width: 100,
+        },
+    )
+}
+
+pub fn render_json(report: &Report) -> String {
+    json::render(report)
+}
+
+/// One line per finding, as `expected.txt` files write them:
+/// `<rule> <Kind>:<id>|- <detail>|- <path>:<line>`.
+pub fn finding_lines(report: &Report) -> Vec<String> {
+    let mut lines: Vec<String> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let object = finding.object.as_ref().map_or("-".to_owned(), |object| {
+                format!("{}:{}", object.kind, object.id)
+            });
+            let location = finding.span.map_or("-".to_owned(), |span| {
+                format!("{}:{}", report.sources.path(span.file), span.line)
+            });
+            format!(
+                "{} {} {} {}",
+                finding.rule,
+                object,
+                finding.detail.as_deref().unwrap_or("-"),
+                location
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
