@@ -1,14 +1,15 @@
 //! `rolelint check [PATH]`: load, analyse, report.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_FINDINGS, EXIT_OK, print};
+use crate::baseline::{self, Baseline};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{self, LoadError, LoadOptions};
+use crate::load::{LoadError, LoadOptions};
 use crate::model::Date;
 use crate::report::{self, Report, human};
 use crate::rules;
@@ -19,6 +20,12 @@ pub enum Format {
     Human,
     /// The stable JSON document of CLI.md.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+    /// A summary for a pull-request comment.
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -57,6 +64,17 @@ pub struct CheckArgs {
     /// Configuration file (default: rolelint.yaml found upward from PATH).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Check the catalogue as committed at this Git revision (anything
+    /// `git rev-parse` accepts), read from Git objects, not the work tree.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file, then report only
+    /// findings not in the --baseline (nothing, without --baseline).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Parses `--now`, defaulting to today in UTC.
@@ -112,14 +130,27 @@ pub fn describe_load_error(error: LoadError) -> anyhow::Error {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let now = evaluation_date(args.now.as_deref())?;
+    // Read before the analysis, to fail fast, and before anything is written,
+    // so `--baseline F --write-baseline F` compares with F as it was.
+    let accepted = match &args.baseline {
+        Some(path) => Some((path.as_path(), Baseline::read(path)?)),
+        None => None,
+    };
     let options = LoadOptions {
         start: args.path.clone().unwrap_or_else(|| PathBuf::from(".")),
         config: args.config.clone(),
         rule_codes: rules::codes(),
         ..LoadOptions::default()
     };
-    let catalogue = load::load(&options).map_err(describe_load_error)?;
-    let outcome = crate::analyse(&catalogue, now);
+    let (catalogue, mut outcome) =
+        super::diff::load_and_analyse(&options, args.rev.as_deref(), now)?;
+    let (findings, baselined) = baseline::apply(
+        std::mem::take(&mut outcome.findings),
+        accepted,
+        args.write_baseline.as_deref(),
+        now,
+    )?;
+    outcome.findings = findings;
     let report = Report {
         findings: &outcome.findings,
         sources: &catalogue.sources,
@@ -130,6 +161,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let text = match args.format {
         Format::Json => report::json::render(&report),
+        Format::Sarif => report::sarif::render(&report),
+        Format::Github => report::github::render(&report),
+        Format::Markdown => {
+            let link_base = std::env::var(report::markdown::LINK_BASE_VAR).ok();
+            report::markdown::render(
+                &report,
+                link_base.as_deref().filter(|base| !base.is_empty()),
+            )
+        }
         Format::Human => {
             let stdout = std::io::stdout();
             let style = human::Style {
@@ -140,6 +180,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         }
     };
     print(&text)?;
+    if let Some(baselined) = baselined {
+        let human = args.format == Format::Human;
+        if human {
+            print(&baselined.summary_line())?;
+        }
+        let _ = std::io::stderr().write_all(baselined.notes(!human).as_bytes());
+    }
     Ok(exit_code(&outcome.findings, args.fail_on))
 }
 

@@ -2,8 +2,13 @@
 //! uses `anyhow`; problems in users' files are findings, not errors.
 
 pub mod check;
+pub mod diff;
+pub mod explain;
+pub mod graph_picture;
 pub mod rules;
 pub mod schema;
+pub mod stats;
+pub mod who_can;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,12 +38,24 @@ pub struct Cli {
 pub enum Command {
     /// Load, analyse and report findings.
     Check(check::CheckArgs),
+    /// Compare two Git revisions (HEAD default: the work tree): findings
+    /// introduced and resolved, and every change of effective access.
+    Diff(diff::DiffArgs),
     /// List every rule.
     Rules(rules::RulesArgs),
     /// Show one rule's documentation, with a failing and a passing example.
     Rule(rules::RuleArgs),
     /// Print the JSON Schemas of the catalogue format.
     Schema(schema::SchemaArgs),
+    /// Why an identity (or, with --role, a role) has its permissions: every path.
+    Explain(explain::ExplainArgs),
+    /// Every identity that holds a permission, how, and since when.
+    WhoCan(who_can::WhoCanArgs),
+    /// Draw the role inheritance and grant graph as Graphviz DOT or Mermaid.
+    Graph(graph_picture::GraphArgs),
+    /// The governance posture in numbers: entitlement quality, revocation
+    /// timeliness, review accuracy.
+    Stats(stats::StatsArgs),
 }
 
 /// Parses the command line and runs the command. Returns the exit code.
@@ -57,9 +74,14 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Rules(args) => rules::run_list(args),
         Command::Rule(args) => rules::run_one(args),
         Command::Schema(args) => schema::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::WhoCan(args) => who_can::run(args),
+        Command::Graph(args) => graph_picture::run(args),
+        Command::Stats(args) => stats::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

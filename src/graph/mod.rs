@@ -11,6 +11,7 @@
 //! - Playbook steps know which actions precede them (a bitmask), computed in
 //!   topological order over the step graph's components.
 
+mod paths;
 mod playbooks;
 mod sets;
 
@@ -26,6 +27,7 @@ use crate::model::{
     CatalogueObject, Date, Grant, GrantTarget, IdentityStatus, IdentityType, PermissionRef,
     Principal,
 };
+pub use paths::{AccessPath, MAX_PATHS, RolePath};
 pub use playbooks::{ActionMask, PlaybookFacts};
 pub use sets::{is_subset, union_sorted};
 

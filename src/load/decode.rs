@@ -31,7 +31,7 @@ pub struct Problem {
 pub enum Decoded {
     /// Not a rolelint document (no `apiVersion: rolelint/...`): skipped silently.
     NotOurs,
-    Object(Object),
+    Object(Box<Object>),
     /// A rolelint document with problems: the object (if its kind and id were
     /// readable) is named in the findings, and left out of the analysis.
     Invalid(Option<(Kind, Id)>),
@@ -374,7 +374,7 @@ pub fn decode_document(cx: &mut Decoder, node: &Node) -> Decoded {
         None => return Decoded::Invalid(None),
     };
     match object {
-        Some(object) if cx.problems.is_empty() => Decoded::Object(object),
+        Some(object) if cx.problems.is_empty() => Decoded::Object(Box::new(object)),
         Some(object) => Decoded::Invalid(Some((object.kind(), object.id().value.clone()))),
         None => Decoded::Invalid(None),
     }

@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod discover;
+pub mod git;
 pub mod yaml;
 
 use std::collections::HashMap;
@@ -159,6 +160,9 @@ pub struct Catalogue {
     /// Objects left out because their documents have schema problems, so a
     /// reference to one can say why it does not resolve.
     pub invalid: std::collections::HashSet<(Kind, Id)>,
+    /// The catalogue root on disk (`None` when loaded from memory): custom
+    /// policy globs are relative to it.
+    pub root: Option<PathBuf>,
 }
 
 impl Catalogue {
@@ -208,18 +212,17 @@ pub struct LoadOptions {
 
 /// Loads the catalogue under `options.start` from the work tree.
 pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
-    let start = if options.start.is_file() {
-        options
-            .start
-            .parent()
-            .unwrap_or(Path::new("."))
-            .to_path_buf()
+    // An absolute start, so the upward search for rolelint.yaml can climb
+    // out of a relative path such as `.`.
+    let start = options
+        .start
+        .canonicalize()
+        .map_err(|_| LoadError::PathNotFound(options.start.clone()))?;
+    let start = if start.is_file() {
+        start.parent().map(Path::to_path_buf).unwrap_or(start)
     } else {
-        options.start.clone()
+        start
     };
-    if !start.exists() {
-        return Err(LoadError::PathNotFound(options.start.clone()));
-    }
     let root = discover::find_root(&start, options.config.as_deref());
     let config = match &root.config {
         Some(path) => read_config(path, &options.rule_codes)?,
@@ -229,10 +232,12 @@ pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
     let source = WorkTree {
         root: root.dir.clone(),
     };
-    Ok(assemble(config, found, Box::new(source), options))
+    let mut catalogue = assemble(config, found, Box::new(source), options);
+    catalogue.root = Some(root.dir);
+    Ok(catalogue)
 }
 
-fn read_config(path: &Path, rule_codes: &[&str]) -> Result<Config, LoadError> {
+pub(crate) fn read_config(path: &Path, rule_codes: &[&str]) -> Result<Config, LoadError> {
     let unreadable = |source| LoadError::ConfigUnreadable {
         path: path.to_path_buf(),
         source,
@@ -309,6 +314,7 @@ pub fn assemble(
         duplicates: Vec::new(),
         findings: Vec::new(),
         invalid: Default::default(),
+        root: None,
     };
     let mut first_of: HashMap<(Kind, Id), Span> = HashMap::new();
     for result in results {
@@ -456,7 +462,7 @@ fn parse_slice(
     let mut decoder = Decoder::new(file, *slice, rule_codes);
     let decoded = decode::decode_document(&mut decoder, &node);
     let object_ref = match decoded {
-        Decoded::Object(object) => return (Some(object), Vec::new()),
+        Decoded::Object(object) => return (Some(*object), Vec::new()),
         Decoded::NotOurs => return (None, Vec::new()),
         Decoded::Invalid(object) => object,
     };

@@ -310,7 +310,7 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for level in 1..9 {
             let previous = format!("*a{}", level - 1);
-            let list = vec![previous.as_str(); 10].join(", ");
+            let list = [previous.as_str(); 10].join(", ");
             bomb.push_str(&format!("a{level}: &a{level} [{list}]\n"));
         }
         assert!(parse_document(&bomb, &YamlLimits::default()).is_err());

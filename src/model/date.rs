@@ -11,7 +11,7 @@ pub struct Date(jiff::civil::Date);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
-    "`{text}` is not a date: expected YYYY-MM-DD or an RFC 3339 date-time such as 2026-01-31T17:00:00Z"
+    "`{text}` is not a date (write YYYY-MM-DD, or an RFC 3339 date-time with an offset)"
 )]
 pub struct DateError {
     pub text: String,

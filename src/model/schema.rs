@@ -17,6 +17,8 @@ pub enum SchemaName {
     Catalogue,
     Config,
     Kind(Kind),
+    /// The `input` of custom Rego policies (built in `crate::policy::input`).
+    PolicyInput,
 }
 
 impl SchemaName {
@@ -24,6 +26,7 @@ impl SchemaName {
     pub fn all() -> Vec<SchemaName> {
         let mut all = vec![SchemaName::Catalogue, SchemaName::Config];
         all.extend(Kind::ALL.iter().map(|kind| SchemaName::Kind(*kind)));
+        all.push(SchemaName::PolicyInput);
         all
     }
 
@@ -32,6 +35,7 @@ impl SchemaName {
         match text.to_ascii_lowercase().as_str() {
             "catalogue" | "catalog" => Some(SchemaName::Catalogue),
             "config" | "rolelint.yaml" => Some(SchemaName::Config),
+            "policy-input" => Some(SchemaName::PolicyInput),
             lower => Kind::ALL
                 .iter()
                 .find(|kind| kind.as_str().to_ascii_lowercase() == lower)
@@ -45,6 +49,7 @@ impl SchemaName {
             SchemaName::Catalogue => "catalogue.schema.json".to_owned(),
             SchemaName::Config => "config.schema.json".to_owned(),
             SchemaName::Kind(kind) => format!("{}.schema.json", kind.as_str().to_ascii_lowercase()),
+            SchemaName::PolicyInput => "policy-input.schema.json".to_owned(),
         }
     }
 
@@ -53,15 +58,55 @@ impl SchemaName {
             SchemaName::Catalogue => catalogue_schema(),
             SchemaName::Config => root_schema::<Config>(),
             SchemaName::Kind(kind) => kind_schema(kind),
+            SchemaName::PolicyInput => crate::policy::input::schema(),
         }
     }
 }
 
 fn root_schema<T: JsonSchema>() -> Value {
-    SchemaSettings::draft07()
+    let mut schema = SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<T>()
-        .to_value()
+        .to_value();
+    strip_null(&mut schema);
+    schema
+}
+
+/// Optional fields may be left out, but never written as `null` (rolelint
+/// reports `expires:` with no value): drop the `null` alternatives schemars
+/// adds for `Option` fields.
+fn strip_null(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::Array(types)) = object.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let single = types[0].clone();
+                    object.insert("type".into(), single);
+                }
+            }
+            if let Some(Value::Array(alternatives)) = object.get("anyOf") {
+                let rest: Vec<Value> = alternatives
+                    .iter()
+                    .filter(|alternative| alternative.get("type") != Some(&json!("null")))
+                    .cloned()
+                    .collect();
+                if rest.len() == 1
+                    && let Some(Value::Object(only)) = rest.into_iter().next()
+                {
+                    object.remove("anyOf");
+                    for (key, value) in only {
+                        object.entry(key).or_insert(value);
+                    }
+                }
+            }
+            for value in object.values_mut() {
+                strip_null(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
 }
 
 /// A kind's schema: its fields, plus the `apiVersion` and `kind` header.

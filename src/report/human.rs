@@ -323,3 +323,55 @@ pub fn summary(report: &Report) -> String {
         report.now
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FileId;
+
+    fn span_at(text: &str, needle: &str) -> Span {
+        let offset = text.find(needle).unwrap();
+        let line = text[..offset].matches('\n').count() + 1;
+        Span {
+            file: FileId(0),
+            offset: offset as u32,
+            len: needle.len() as u32,
+            line: line as u32,
+            column: 1,
+        }
+    }
+
+    #[test]
+    fn window_keeps_a_few_lines_around_the_span() {
+        let text: String = (1..=100).map(|n| format!("line{n}: value{n}\n")).collect();
+        let span = span_at(&text, "value50");
+        let (window, label) = window("f.yaml".into(), &text, span);
+        assert_eq!(window.first_line, 47);
+        assert_eq!(window.text.lines().count(), 2 * CONTEXT_LINES + 1);
+        let labelled = &window.text[label.offset()..label.offset() + label.len()];
+        assert_eq!(labelled, "value50");
+    }
+
+    #[test]
+    fn long_lines_are_cropped_around_the_span() {
+        // A minified 5 MB line with the problem deep inside it.
+        let mut text = "x".repeat(5_000_000);
+        text.push_str("NEEDLE");
+        text.push_str(&"y".repeat(1_000_000));
+        text.push('\n');
+        let span = span_at(&text, "NEEDLE");
+        let (window, label) = window("big.yaml".into(), &text, span);
+        assert!(window.text.len() < 2 * MAX_LINE_BYTES, "{}", window.text.len());
+        assert_eq!(&window.text[label.offset()..label.offset() + label.len()], "NEEDLE");
+        assert!(window.text.starts_with('…') && window.text.trim_end().ends_with('…'));
+    }
+
+    #[test]
+    fn control_characters_in_the_source_are_neutralised() {
+        let text = "id: \u{1b}[2Jevil\nnext: 1\n";
+        let span = span_at(text, "evil");
+        let (window, label) = window("f.yaml".into(), text, span);
+        assert!(!window.text.contains('\u{1b}'));
+        assert_eq!(&window.text[label.offset()..label.offset() + label.len()], "evil");
+    }
+}

@@ -1,8 +1,14 @@
 //! Rendering findings: one module per output format. Everything that comes
 //! from the catalogue is escaped for its destination here, at the edge.
 
+pub mod diff_human;
+pub mod diff_json;
+pub mod diff_markdown;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::SourceMap;
@@ -57,9 +63,65 @@ pub fn neutralise_controls(text: &str) -> String {
         .collect()
 }
 
+/// Escapes text from the catalogue for Markdown (GitHub-flavoured, tables
+/// included): it cannot add links, images, HTML, emphasis or `@` mentions,
+/// or break out of a table cell or a line.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in neutralise_controls(text).chars() {
+        match c {
+            // GitHub links `#123`, `@name` and `https://…` after entities are
+            // decoded, so these also get an invisible word joiner after them.
+            '#' | ':' | '$' => {
+                out.push_str(&format!("&#{};\u{2060}", c as u32));
+            }
+            '@' => out.push_str("@\u{2060}"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '+' | '-' | '.' | '!'
+            | '|' | '~' | '>' | '<' | '&' | '"' | '\'' | '=' => {
+                // Entities survive inside table cells and code-free text alike.
+                out.push_str(&format!("&#{};", c as u32));
+            }
+            '\n' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::neutralise_controls;
+    use super::{escape_markdown, neutralise_controls};
+
+    /// What a Markdown renderer sees once it has decoded the entities.
+    fn decoded(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("&#") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let end = after.find(';').unwrap();
+            out.push(char::from_u32(after[..end].parse().unwrap()).unwrap());
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn markdown_escaping_defuses_links_html_mentions_and_tables() {
+        let text = "[x](https://evil) ![i](y) <img src=x> @admins a|b\nrow #12 $x$";
+        let escaped = escape_markdown(text);
+        // Markdown syntax is gone before decoding...
+        for forbidden in ["[", "](", "<img", "|", "\n"] {
+            assert!(!escaped.contains(forbidden), "{forbidden} in {escaped}");
+        }
+        // ...and what GitHub links after decoding is broken by a word joiner.
+        let decoded = decoded(&escaped);
+        for forbidden in ["@admins", "#12", "https://", "$x"] {
+            assert!(!decoded.contains(forbidden), "{forbidden} in {decoded}");
+        }
+        assert_eq!(decoded.replace('\u{2060}', ""), text.replace('\n', " "));
+    }
 
     #[test]
     fn control_characters_are_made_visible() {

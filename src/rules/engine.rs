@@ -29,8 +29,14 @@ pub struct Outcome {
 /// The severity a rule runs at under the configuration, or `None` when off.
 pub fn configured_severity(graph: &Graph, rule: &dyn Rule) -> Option<Severity> {
     let meta = rule.meta();
-    match graph.catalogue.config.rules.get(meta.code) {
-        None => Some(meta.severity),
+    configured_level(graph, meta.code, meta.severity)
+}
+
+/// The severity findings of `code` get under the configuration (their own
+/// `default` when not configured), or `None` when off.
+pub fn configured_level(graph: &Graph, code: &str, default: Severity) -> Option<Severity> {
+    match graph.catalogue.config.rules.get(code) {
+        None => Some(default),
         Some(RuleLevel::Off) => None,
         Some(RuleLevel::Error) => Some(Severity::Error),
         Some(RuleLevel::Warning) => Some(Severity::Warning),
@@ -62,10 +68,7 @@ fn suppressions_of<'g>(
     graph: &'g Graph,
     object: &ObjectRef,
 ) -> Option<(&'g Id, &'g [Suppression])> {
-    fn lookup<'g, T: CatalogueObject>(
-        objects: &'g [T],
-        index: Option<u32>,
-    ) -> Option<(&'g Id, &'g [Suppression])> {
+    fn lookup<T: CatalogueObject>(objects: &[T], index: Option<u32>) -> Option<(&Id, &[Suppression])> {
         let object = objects.get(index? as usize)?;
         Some((&object.id().value, object.suppressions()))
     }
@@ -83,6 +86,13 @@ fn suppressions_of<'g>(
 
 /// Runs every enabled rule over the graph.
 pub fn run(graph: &Graph) -> Outcome {
+    run_with(graph, &[], Vec::new())
+}
+
+/// Runs every enabled rule, and takes `extra` findings of other rules (the
+/// custom policies `extra_codes`, which ran) through the same configuration,
+/// suppressions and unused-suppression check as the built-in ones.
+pub fn run_with(graph: &Graph, extra_codes: &[&'static str], extra: Vec<Diagnostic>) -> Outcome {
     let enabled: Vec<(&dyn Rule, Severity)> = RULES
         .iter()
         .filter_map(|rule| configured_severity(graph, *rule).map(|severity| (*rule, severity)))
@@ -104,6 +114,12 @@ pub fn run(graph: &Graph) -> Outcome {
     for ((rule, _), (findings, elapsed)) in enabled.iter().zip(results) {
         outcome.timings.push((rule.meta().code, elapsed));
         found.extend(findings);
+    }
+    for mut finding in extra {
+        if let Some(severity) = configured_level(graph, finding.rule, finding.severity) {
+            finding.severity = severity;
+            found.push(finding);
+        }
     }
 
     // Suppressions: a valid (unexpired) one on the object, or on the other
@@ -138,13 +154,19 @@ pub fn run(graph: &Graph) -> Outcome {
     if let Some(unused) = find(SUPPRESSION_UNUSED)
         && let Some(severity) = configured_severity(graph, unused)
     {
-        let enabled_codes: HashSet<&str> =
-            enabled.iter().map(|(rule, _)| rule.meta().code).collect();
+        let enabled_codes: HashSet<&str> = enabled
+            .iter()
+            .map(|(rule, _)| rule.meta().code)
+            .chain(extra_codes.iter().copied().filter(|code| {
+                graph.catalogue.config.rules.get(*code) != Some(&RuleLevel::Off)
+            }))
+            .collect();
         for (kind, id, list) in suppressions(graph) {
             for (index, suppression) in list.iter().enumerate() {
                 let rule = suppression.rule.value.as_str();
                 // An expired one is only `suppression/expired`; one for a rule
-                // that is off or a custom policy cannot be judged here.
+                // that is off or a custom policy that did not run cannot be
+                // judged here.
                 if suppression.until.value < now
                     || used.contains(&(kind, id, index))
                     || !enabled_codes.contains(rule)
@@ -154,12 +176,12 @@ pub fn run(graph: &Graph) -> Outcome {
                 let mut finding = unused
                     .meta()
                     .finding(format!(
-                        "suppression of `{rule}` on {kind} {id} silenced no finding"
+                        "suppression of `{rule}` on {kind} `{id}` silenced no finding"
                     ))
                     .on(kind, id)
                     .detail(rule)
                     .at(suppression.rule.span)
-                    .help("remove the suppression: the problem it accepted is gone");
+                    .help("remove the suppression: the problem it accepted is gone, or it is on the wrong object (a suppression silences findings on the object that carries it, or on either role of a pair)");
                 finding.severity = severity;
                 outcome.findings.push(finding);
             }

@@ -76,18 +76,52 @@ macro_rules! registry {
 
 registry! {
     // evidence
+    evidence::missing_approval::MissingApproval,
+    evidence::self_approval::SelfApproval,
     graph::duplicate_id::DuplicateId,
     graph::inheritance_cycle::InheritanceCycle,
     graph::step_cycle::StepCycle,
     graph::unknown_reference::UnknownReference,
     // lifecycle
+    lifecycle::excessive_duration::ExcessiveDuration,
+    lifecycle::expired_grant::ExpiredGrant,
+    lifecycle::missing_expiry::MissingExpiry,
+    lifecycle::overdue_review::OverdueReview,
+    lifecycle::stale_credential::StaleCredential,
+    lifecycle::terminated_identity_access::TerminatedIdentityAccess,
     // overlap
+    overlap::duplicate_roles::DuplicateRoles,
+    overlap::empty_role::EmptyRole,
+    overlap::near_duplicate_roles::NearDuplicateRoles,
+    overlap::redundant_grant::RedundantGrant,
     // ownership
+    ownership::missing_owner::MissingOwner,
+    ownership::non_human_owner::NonHumanOwner,
+    ownership::orphaned_owner::OrphanedOwner,
     // privilege
+    privilege::department_mismatch::DepartmentMismatch,
+    privilege::direct_permission_grant::DirectPermissionGrant,
+    privilege::non_human_privileged::NonHumanPrivileged,
+    privilege::peer_outlier::PeerOutlier,
+    privilege::privileged_role_without_mfa::PrivilegedRoleWithoutMfa,
+    privilege::standing_privileged_access::StandingPrivilegedAccess,
+    privilege::undeclared_privileged_role::UndeclaredPrivilegedRole,
+    privilege::wildcard_permission::WildcardPermission,
     schema::invalid_document::InvalidDocument,
     // sod
+    sod::identity_conflict::IdentityConflict,
+    sod::toxic_role::ToxicRole,
     // suppression
+    suppression::expired::Expired,
+    suppression::unused::Unused,
     // workflow
+    workflow::grant_without_approval::GrantWithoutApproval,
+    workflow::leaver_incomplete::LeaverIncomplete,
+    workflow::mover_without_revoke::MoverWithoutRevoke,
+    workflow::privileged_birthright::PrivilegedBirthright,
+    workflow::privileged_grant_without_mfa::PrivilegedGrantWithoutMfa,
+    workflow::self_approval_allowed::SelfApprovalAllowed,
+    workflow::unbounded_request_grant::UnboundedRequestGrant,
 }
 
 /// The rule with this code.

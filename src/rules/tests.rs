@@ -5,7 +5,10 @@ use crate::load::{LoadOptions, load_memory};
 use crate::model::Date;
 
 fn spec_rules() -> Vec<(String, String)> {
-    let spec = include_str!("../../../shared/spec/RULES.md");
+    // The contract lives beside the repository (`../shared/spec/`).
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/RULES.md");
+    let spec = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read the rules contract {path}: {error}"));
     spec.lines()
         .filter_map(|line| {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();

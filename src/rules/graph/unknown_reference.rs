@@ -7,7 +7,9 @@ use crate::model::{
     Suppression,
 };
 use crate::rules::{Rule, RuleDocs, RuleMeta};
-use crate::suggest::did_you_mean;
+use std::cell::OnceCell;
+
+use crate::suggest::{Suggester, did_you_mean};
 
 pub struct UnknownReference;
 
@@ -51,26 +53,39 @@ id: carol
     },
 };
 
-/// Suggestions scan every id of a namespace; past this many unknown
-/// references (a broken or hostile catalogue) they are no longer computed.
-const MAX_SUGGESTIONS: usize = 500;
+/// One suggestion index per namespace, built on first use.
+#[derive(Default)]
+struct Suggesters<'c> {
+    by_kind: [OnceCell<Suggester<'c>>; 6],
+}
+
+impl<'c> Suggesters<'c> {
+    fn suggest(&self, graph: &Graph<'c>, kind: Kind, word: &str) -> Option<&'c str> {
+        let index = Kind::ALL.iter().position(|k| *k == kind)?;
+        let namespace: &IdIndex<'c> = match kind {
+            Kind::Application => &graph.applications,
+            Kind::Role => &graph.roles,
+            Kind::Identity => &graph.identities,
+            Kind::Team => &graph.teams,
+            Kind::Playbook => &graph.playbooks,
+            Kind::SodRule => &graph.sod_rules,
+        };
+        self.by_kind[index]
+            .get_or_init(|| Suggester::new(namespace.ids()))
+            .suggest(word)
+    }
+}
 
 struct Walker<'g, 'c> {
     graph: &'g Graph<'c>,
     out: &'g mut Vec<Diagnostic>,
+    suggesters: &'g Suggesters<'c>,
     kind: Kind,
     id: &'c Id,
 }
 
 impl Walker<'_, '_> {
-    fn report(
-        &mut self,
-        span: Span,
-        written: &str,
-        message: String,
-        candidates: Option<&IdIndex>,
-        target: Kind,
-    ) {
+    fn report(&mut self, span: Span, written: &str, message: String, target: Kind) {
         let mut finding = META
             .finding(message)
             .on(self.kind, self.id)
@@ -83,10 +98,7 @@ impl Walker<'_, '_> {
             finding = finding.help(format!(
                 "{target} `{bare}` is defined, but its document has schema problems (schema/invalid-document), so it is left out of the analysis"
             ));
-        } else if let Some(candidates) = candidates
-            && self.out.len() < MAX_SUGGESTIONS
-            && let Some(suggestion) = did_you_mean(bare, candidates.ids())
-        {
+        } else if let Some(suggestion) = self.suggesters.suggest(self.graph, target, bare) {
             finding = finding.help(format!("did you mean `{suggestion}`?"));
         }
         self.out.push(finding);
@@ -95,27 +107,14 @@ impl Walker<'_, '_> {
     fn role(&mut self, role: &Spanned<Id>, what: &str) {
         if !self.graph.roles.contains(role.as_str()) {
             let message = format!("{what} unknown role `{}`", role.value);
-            self.report(
-                role.span,
-                role.as_str(),
-                message,
-                Some(&self.graph.roles),
-                Kind::Role,
-            );
+            self.report(role.span, role.as_str(), message, Kind::Role);
         }
     }
 
     fn identity(&mut self, identity: &Spanned<Id>, what: &str) {
         if !self.graph.identities.contains(identity.as_str()) {
             let message = format!("{what} unknown identity `{}`", identity.value);
-            let candidates = Some(&self.graph.identities);
-            self.report(
-                identity.span,
-                identity.as_str(),
-                message,
-                candidates,
-                Kind::Identity,
-            );
+            self.report(identity.span, identity.as_str(), message, Kind::Identity);
         }
     }
 
@@ -124,19 +123,11 @@ impl Walker<'_, '_> {
             return;
         }
         let written = principal.value.to_string();
-        let (message, candidates, target) = match &principal.value {
-            Principal::Identity(id) => (
-                format!("{what} unknown identity `{id}`"),
-                &self.graph.identities,
-                Kind::Identity,
-            ),
-            Principal::Team(id) => (
-                format!("{what} unknown team `{id}`"),
-                &self.graph.teams,
-                Kind::Team,
-            ),
+        let (message, target) = match &principal.value {
+            Principal::Identity(id) => (format!("{what} unknown identity `{id}`"), Kind::Identity),
+            Principal::Team(id) => (format!("{what} unknown team `{id}`"), Kind::Team),
         };
-        self.report(principal.span, &written, message, Some(candidates), target);
+        self.report(principal.span, &written, message, target);
     }
 
     fn permission(&mut self, permission: &Spanned<PermissionRef>, what: &str) {
@@ -157,10 +148,11 @@ impl Walker<'_, '_> {
                     .on(self.kind, self.id)
                     .detail(&written)
                     .at(permission.span);
-                if self.out.len() < MAX_SUGGESTIONS
-                    && let Some(app) =
-                        did_you_mean(permission.application.as_str(), graph.applications.ids())
-                {
+                if let Some(app) = self.suggesters.suggest(
+                    graph,
+                    Kind::Application,
+                    permission.application.as_str(),
+                ) {
                     finding = finding.help(format!("did you mean application `{app}`?"));
                 }
                 self.out.push(finding);
@@ -217,10 +209,12 @@ impl Rule for UnknownReference {
 
     fn check(&self, graph: &Graph, out: &mut Vec<Diagnostic>) {
         let catalogue = graph.catalogue;
+        let suggesters = Suggesters::default();
         for application in &catalogue.applications {
             let mut walk = Walker {
                 graph,
                 out,
+                suggesters: &suggesters,
                 kind: Kind::Application,
                 id: &application.id.value,
             };
@@ -230,6 +224,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
+                suggesters: &suggesters,
                 kind: Kind::Role,
                 id: &role.id.value,
             };
@@ -248,6 +243,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
+                suggesters: &suggesters,
                 kind: Kind::Identity,
                 id: &identity.id.value,
             };
@@ -269,14 +265,7 @@ impl Rule for UnknownReference {
                     && !graph.playbooks.contains(playbook.as_str())
                 {
                     let message = format!("grant made via unknown playbook `{}`", playbook.value);
-                    let candidates = Some(&graph.playbooks);
-                    walk.report(
-                        playbook.span,
-                        playbook.as_str(),
-                        message,
-                        candidates,
-                        Kind::Playbook,
-                    );
+                    walk.report(playbook.span, playbook.as_str(), message, Kind::Playbook);
                 }
             }
         }
@@ -284,6 +273,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
+                suggesters: &suggesters,
                 kind: Kind::Team,
                 id: &team.id.value,
             };
@@ -296,6 +286,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
+                suggesters: &suggesters,
                 kind: Kind::Playbook,
                 id: &playbook.id.value,
             };
@@ -336,6 +327,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
+                suggesters: &suggesters,
                 kind: Kind::SodRule,
                 id: &sod_rule.id.value,
             };
@@ -346,13 +338,7 @@ impl Rule for UnknownReference {
                         if !graph.roles.contains(role.as_str()) {
                             let message = format!("side names unknown role `{role}`");
                             let written = item.value.to_string();
-                            walk.report(
-                                item.span,
-                                &written,
-                                message,
-                                Some(&graph.roles),
-                                Kind::Role,
-                            );
+                            walk.report(item.span, &written, message, Kind::Role);
                         }
                     }
                     SodItem::Permission(permission) => {
