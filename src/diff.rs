@@ -701,6 +701,51 @@ fn identity_routes(graph: &Graph, identity: Ix, permission: PermId) -> Vec<Route
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::{Catalogue, LoadOptions, load_memory};
+    use crate::model::Date;
+
+    fn catalogue(files: &[(&str, &str)]) -> Catalogue {
+        load_memory(files, None, &LoadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn findings_on_no_object_are_matched_by_file() {
+        // The same syntax error in two files; the head fixes a.yaml only.
+        let broken = "apiVersion: rolelint/v1\nkind: [Role\n";
+        let fixed = "# fixed\n";
+        let base = catalogue(&[("a.yaml", broken), ("b.yaml", broken)]);
+        let head = catalogue(&[("a.yaml", fixed), ("b.yaml", broken)]);
+        let now = Date::parse("2026-11-26").unwrap();
+        let (base_graph, head_graph) = (Graph::build(&base, now), Graph::build(&head, now));
+        let (base_outcome, head_outcome) = (
+            crate::rules::engine::run(&base_graph),
+            crate::rules::engine::run(&head_graph),
+        );
+        assert_eq!(base_outcome.findings.len(), 2);
+        assert!(
+            base_outcome
+                .findings
+                .iter()
+                .all(|finding| finding.object.is_none())
+        );
+        let findings = diff_findings(
+            Side {
+                graph: &base_graph,
+                findings: &base_outcome.findings,
+            },
+            Side {
+                graph: &head_graph,
+                findings: &head_outcome.findings,
+            },
+        );
+        assert!(findings.introduced.is_empty());
+        let resolved: Vec<&str> = findings
+            .resolved
+            .iter()
+            .map(|finding| base.sources.path(finding.span.unwrap().file))
+            .collect();
+        assert_eq!(resolved, ["a.yaml"]);
+    }
 
     #[test]
     fn differences_of_sorted_sets() {

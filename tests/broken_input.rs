@@ -57,7 +57,10 @@ fn syntax_error_is_located_and_other_documents_survive() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].0, "people.yaml");
     assert!((7..=8).contains(&findings[0].1), "{findings:?}");
-    assert!(findings[0].2.starts_with("YAML syntax error"), "{findings:?}");
+    assert!(
+        findings[0].2.starts_with("YAML syntax error"),
+        "{findings:?}"
+    );
     // alice (good.yaml), bob and dave.
     assert_eq!(json["summary"]["objects"], 3, "{json}");
 }
@@ -70,8 +73,16 @@ fn every_problem_of_a_document_is_reported() {
     // `no` (5), unknown field (6), not a list (7), negative (8), bad date (10), duplicate key (11).
     assert_eq!(lines, vec![5, 6, 7, 8, 10, 11], "{json}");
     let messages: Vec<String> = schema_findings(&json).into_iter().map(|f| f.2).collect();
-    assert!(messages.iter().any(|m| m.contains("duplicate key `owner`")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("unknown field `permisions`")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("duplicate key `owner`")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("unknown field `permisions`")),
+        "{messages:?}"
+    );
     let finding = &json["findings"][0];
     assert_eq!(finding["object"]["id"], "r");
     assert_good_file_still_loaded(&json);
@@ -87,7 +98,9 @@ fn bad_dates_ids_and_references_are_findings() {
 
 #[test]
 fn alias_bomb_is_rejected_as_a_finding() {
-    let mut text = String::from("apiVersion: rolelint/v1\nkind: Team\nid: t\nlabels:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut text = String::from(
+        "apiVersion: rolelint/v1\nkind: Team\nid: t\nlabels:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for level in 1..10 {
         let list = vec![format!("*a{}", level - 1); 10].join(", ");
         text.push_str(&format!("  a{level}: &a{level} [{list}]\n"));
@@ -114,7 +127,10 @@ fn deep_nesting_is_rejected_as_a_finding() {
 
 #[test]
 fn invalid_utf8_is_located() {
-    let json = run(&[("latin1.yaml", b"apiVersion: rolelint/v1\nkind: Identity\nid: jos\xe9\n")]);
+    let json = run(&[(
+        "latin1.yaml",
+        b"apiVersion: rolelint/v1\nkind: Identity\nid: jos\xe9\n",
+    )]);
     let findings = schema_findings(&json);
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!((findings[0].0.as_str(), findings[0].1), ("latin1.yaml", 3));
@@ -144,7 +160,11 @@ fn unknown_kind_and_api_version_are_findings_but_other_yaml_is_skipped() {
 fn symlink_outside_the_root_is_not_followed() {
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().join("secret.yaml");
-    std::fs::write(&secret, "apiVersion: rolelint/v1\nkind: Identity\nid: mallory\n").unwrap();
+    std::fs::write(
+        &secret,
+        "apiVersion: rolelint/v1\nkind: Identity\nid: mallory\n",
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("rolelint.yaml"), "# test\n").unwrap();
     std::fs::write(dir.path().join("good.yaml"), GOOD).unwrap();

@@ -47,15 +47,17 @@ review:
 
 /// One warning (a wildcard permission) and nothing else.
 fn warning_only() -> String {
-    CLEAN.replace("permissions: [github:repo.read]", "permissions: [\"github:*\"]")
+    CLEAN.replace(
+        "permissions: [github:repo.read]",
+        "permissions: [\"github:*\"]",
+    )
 }
 
 const BROKEN: &str = "apiVersion: rolelint/v1\nkind: Role\nid: x\nowner: alice\nprivileged: no\n";
 
 fn json_of(output: &[u8]) -> Value {
-    serde_json::from_slice(output).unwrap_or_else(|error| {
-        panic!("not JSON ({error}): {}", String::from_utf8_lossy(output))
-    })
+    serde_json::from_slice(output)
+        .unwrap_or_else(|error| panic!("not JSON ({error}): {}", String::from_utf8_lossy(output)))
 }
 
 fn check(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -70,7 +72,11 @@ fn check(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
 #[test]
 fn clean_catalogue_exits_0() {
     let dir = catalogue(&[("access/all.yaml", CLEAN)]);
-    let output = check(dir.path(), &["--format", "json"]).code(0).get_output().stdout.clone();
+    let output = check(dir.path(), &["--format", "json"])
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let json = json_of(&output);
     assert_eq!(json["findings"], Value::Array(vec![]));
     assert_eq!(json["summary"]["objects"], 3);
@@ -109,9 +115,20 @@ fn severity_overrides_and_off_come_from_the_config() {
 #[test]
 fn json_output_has_the_documented_shape_and_is_stable() {
     let dir = catalogue(&[("b.yaml", BROKEN), ("a.yaml", CLEAN)]);
-    let first = check(dir.path(), &["--format", "json"]).code(1).get_output().stdout.clone();
-    let second = check(dir.path(), &["--format", "json"]).code(1).get_output().stdout.clone();
-    assert_eq!(first, second, "JSON output must be byte-identical across runs");
+    let first = check(dir.path(), &["--format", "json"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let second = check(dir.path(), &["--format", "json"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        first, second,
+        "JSON output must be byte-identical across runs"
+    );
     let json = json_of(&first);
     assert_eq!(json["version"], 1);
     assert_eq!(json["tool"]["name"], "rolelint");
@@ -119,12 +136,22 @@ fn json_output_has_the_documented_shape_and_is_stable() {
     let finding = &json["findings"][0];
     assert_eq!(finding["rule"], "schema/invalid-document");
     assert_eq!(finding["severity"], "error");
-    assert_eq!(finding["object"], serde_json::json!({"kind": "Role", "id": "x"}));
+    assert_eq!(
+        finding["object"],
+        serde_json::json!({"kind": "Role", "id": "x"})
+    );
     assert_eq!(finding["path"], "b.yaml");
     assert_eq!(finding["line"], 5);
     assert_eq!(finding["column"], 13);
     assert!(finding["message"].as_str().unwrap().contains("\"no\""));
-    for key in ["files", "objects", "errors", "warnings", "infos", "suppressed"] {
+    for key in [
+        "files",
+        "objects",
+        "errors",
+        "warnings",
+        "infos",
+        "suppressed",
+    ] {
         assert!(json["summary"][key].is_u64(), "summary.{key}");
     }
     assert_eq!(json["summary"]["errors"], 1);
@@ -138,7 +165,10 @@ fn human_output_points_at_the_line_without_escape_codes() {
     assert!(text.contains("schema/invalid-document"), "{text}");
     assert!(text.contains("roles.yaml:5:13"), "{text}");
     assert!(text.contains("privileged: no"), "{text}");
-    assert!(!text.contains('\u{1b}'), "no ANSI escapes when stdout is not a terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no ANSI escapes when stdout is not a terminal"
+    );
     assert!(text.contains("1 error"), "{text}");
 }
 
@@ -148,12 +178,22 @@ fn problems_that_stop_the_run_exit_2() {
     rolelint().arg("check").arg(&missing).assert().code(2);
     let dir = catalogue(&[("all.yaml", CLEAN)]);
     check(dir.path(), &["--now", "26/11/2026"]).code(2);
-    rolelint().args(["check", "--format", "yaml"]).assert().code(2);
+    rolelint()
+        .args(["check", "--format", "yaml"])
+        .assert()
+        .code(2);
     // An invalid configuration names the problem and its line.
-    std::fs::write(dir.path().join("rolelint.yaml"), "paths: [.]\ndefualts: {}\n").unwrap();
+    std::fs::write(
+        dir.path().join("rolelint.yaml"),
+        "paths: [.]\ndefualts: {}\n",
+    )
+    .unwrap();
     let output = check(dir.path(), &[]).code(2).get_output().stderr.clone();
     let stderr = String::from_utf8(output).unwrap();
-    assert!(stderr.contains("line 2") && stderr.contains("defaults"), "{stderr}");
+    assert!(
+        stderr.contains("line 2") && stderr.contains("defaults"),
+        "{stderr}"
+    );
     // A configured path that does not exist.
     std::fs::write(dir.path().join("rolelint.yaml"), "paths: [access]\n").unwrap();
     check(dir.path(), &[]).code(2);
@@ -163,9 +203,18 @@ fn problems_that_stop_the_run_exit_2() {
 
 #[test]
 fn rules_rule_and_schema_commands() {
-    let output = rolelint().arg("rules").assert().code(0).get_output().stdout.clone();
+    let output = rolelint()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let list = String::from_utf8(output).unwrap();
-    assert!(list.contains("graph/inheritance-cycle") && list.contains("error"), "{list}");
+    assert!(
+        list.contains("graph/inheritance-cycle") && list.contains("error"),
+        "{list}"
+    );
     let output = rolelint()
         .args(["rule", "graph/duplicate-id"])
         .assert()
@@ -175,10 +224,29 @@ fn rules_rule_and_schema_commands() {
         .clone();
     let page = String::from_utf8(output).unwrap();
     assert!(page.starts_with("# graph/duplicate-id"), "{page}");
-    assert!(page.contains("## Fails") && page.contains("## Passes"), "{page}");
-    let output = rolelint().args(["rule", "graph/duplicate-ids"]).assert().code(2).get_output().stderr.clone();
-    assert!(String::from_utf8(output).unwrap().contains("did you mean `graph/duplicate-id`"));
-    let output = rolelint().args(["schema", "role"]).assert().code(0).get_output().stdout.clone();
+    assert!(
+        page.contains("## Fails") && page.contains("## Passes"),
+        "{page}"
+    );
+    let output = rolelint()
+        .args(["rule", "graph/duplicate-ids"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8(output)
+            .unwrap()
+            .contains("did you mean `graph/duplicate-id`")
+    );
+    let output = rolelint()
+        .args(["schema", "role"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let schema = json_of(&output);
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["properties"]["kind"]["const"], "Role");

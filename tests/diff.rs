@@ -121,7 +121,10 @@ fn blast_radius_history() -> Repo {
 }
 
 fn rolelint() -> Command {
-    Command::cargo_bin("rolelint").unwrap()
+    let mut command = Command::cargo_bin("rolelint").unwrap();
+    // The repository is found from the path, not from a surrounding hook's environment.
+    command.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE");
+    command
 }
 
 fn diff(dir: &Path, args: &[&str], code: i32) -> String {
@@ -565,7 +568,7 @@ fn a_base_that_does_not_exist_exits_2() {
 #[test]
 fn a_large_change_keeps_the_markdown_comment_short() {
     let mut repo = Repo::new();
-    let crowd: String = (0..1000)
+    let crowd: String = (0..300)
         .map(|n| identity(&format!("user{n:04}"), &role_grant("payments-viewer")))
         .collect();
     repo.write(&[
@@ -584,14 +587,14 @@ fn a_large_change_keeps_the_markdown_comment_short() {
         markdown.chars().count()
     );
     assert!(
-        markdown.contains("| 🔒 identities gaining privileged access | 1000 |"),
+        markdown.contains("| 🔒 identities gaining privileged access | 300 |"),
         "{markdown}"
     );
-    assert!(markdown.contains("- … and 993 more\n"), "{markdown}");
+    assert!(markdown.contains("- … and 293 more\n"), "{markdown}");
     assert!(
         markdown.contains("not listed to keep this comment short"),
         "{markdown}"
     );
     let report = json_of(&diff(repo.path(), &["HEAD", "--format", "json"], 1));
-    assert_eq!(report["summary"]["identities_changed"], 1000);
+    assert_eq!(report["summary"]["identities_changed"], 300);
 }

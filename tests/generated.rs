@@ -55,7 +55,13 @@ fn rule_pages_are_current() {
     for rule in RULES {
         let meta = rule.meta();
         check_file(&rule_page(meta.code), &markdown(meta), &mut stale);
-        let summary = meta.docs.summary.split(". ").next().unwrap_or("").trim_end_matches('.');
+        let summary = meta
+            .docs
+            .summary
+            .split(". ")
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('.');
         index.push_str(&format!(
             "| [`{code}`]({code}.md) | {severity} | {summary}. |\n",
             code = meta.code,

@@ -12,7 +12,10 @@ use rolelint::load::{self, LoadOptions, git::load_revision};
 use serde_json::Value;
 
 fn rolelint() -> Command {
-    Command::cargo_bin("rolelint").unwrap()
+    let mut command = Command::cargo_bin("rolelint").unwrap();
+    // The repository is found from the path, not from a surrounding hook's environment.
+    command.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE");
+    command
 }
 
 /// A small catalogue with no findings at 2026-11-26.

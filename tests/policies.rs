@@ -720,8 +720,9 @@ fn packages_may_span_files_and_import_helpers() {
     assert_eq!(
         policy_findings(&json_of(&output)),
         vec![
-            "policy/rolelint.humans error Identity:alice - access/all.yaml:3:5",
+            // Same place and rule: sorted by message.
             "policy/rolelint.humans warning Identity:alice - access/all.yaml:3:5",
+            "policy/rolelint.humans error Identity:alice - access/all.yaml:3:5",
         ]
     );
 }

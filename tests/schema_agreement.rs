@@ -26,9 +26,13 @@ fn to_json(node: &Node) -> Json {
 }
 
 fn catalogue_validator() -> jsonschema::Validator {
-    let schema: Json = serde_json::from_str(&std::fs::read_to_string(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/catalogue.schema.json"),
-    ).unwrap())
+    let schema: Json = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/catalogue.schema.json"
+        ))
+        .unwrap(),
+    )
     .unwrap();
     jsonschema::draft7::new(&schema).unwrap()
 }
@@ -36,7 +40,12 @@ fn catalogue_validator() -> jsonschema::Validator {
 fn documents(text: &str) -> Vec<Json> {
     yaml::split_documents(text)
         .into_iter()
-        .map(|slice| to_json(&yaml::parse_document(&text[slice.start..slice.end], &YamlLimits::default()).unwrap()))
+        .map(|slice| {
+            to_json(
+                &yaml::parse_document(&text[slice.start..slice.end], &YamlLimits::default())
+                    .unwrap(),
+            )
+        })
         .filter(|doc| {
             doc.get("apiVersion")
                 .and_then(Json::as_str)

@@ -63,7 +63,10 @@ impl Graph<'_> {
         let role = &self.catalogue.roles[current as usize];
         let facts = &self.role_facts[current as usize];
         if facts.direct.binary_search(&permission).is_ok()
-            && let Some(entry) = role.permissions.iter().find(|p| covers(self, &p.value, permission))
+            && let Some(entry) = role
+                .permissions
+                .iter()
+                .find(|p| covers(self, &p.value, permission))
         {
             found.push(RolePath {
                 roles: stack.clone(),
@@ -74,7 +77,10 @@ impl Graph<'_> {
         for &parent in &facts.parents {
             // Only parents that hold the permission can lead to it; a role
             // already on this path would be a cycle.
-            if self.role_facts[parent as usize].effective.binary_search(&permission).is_ok()
+            if self.role_facts[parent as usize]
+                .effective
+                .binary_search(&permission)
+                .is_ok()
                 && !stack.contains(&parent)
             {
                 stack.push(parent);
@@ -86,7 +92,12 @@ impl Graph<'_> {
 
     /// Ways an identity holds `permission` through its grants (active ones,
     /// and inactive ones too when `include_inactive`), in grant order.
-    pub fn access_paths(&self, identity: Ix, permission: PermId, include_inactive: bool) -> Vec<AccessPath> {
+    pub fn access_paths(
+        &self,
+        identity: Ix,
+        permission: PermId,
+        include_inactive: bool,
+    ) -> Vec<AccessPath> {
         let identity = &self.catalogue.identities[identity as usize];
         let mut paths = Vec::new();
         for (index, grant) in identity.grants.iter().enumerate() {
@@ -181,10 +192,13 @@ grants:
 
     #[test]
     fn every_path_shortest_first() {
-        let catalogue = load_memory(&[("c.yaml", CATALOGUE)], None, &LoadOptions::default()).unwrap();
+        let catalogue =
+            load_memory(&[("c.yaml", CATALOGUE)], None, &LoadOptions::default()).unwrap();
         let now = Date::parse("2026-11-26").unwrap();
         let graph = Graph::build(&catalogue, now);
-        let charges = graph.permission_id(&PermissionRef::parse("stripe:charges.read").unwrap()).unwrap();
+        let charges = graph
+            .permission_id(&PermissionRef::parse("stripe:charges.read").unwrap())
+            .unwrap();
         let admin = graph.roles.get("admin").unwrap();
         let paths: Vec<String> = graph
             .role_paths(admin, charges)
@@ -201,7 +215,10 @@ grants:
         );
         let ravi = graph.identities.get("ravi").unwrap();
         let active = graph.access_paths(ravi, charges, false);
-        assert_eq!(active.iter().map(|p| p.grant).collect::<Vec<_>>(), vec![0, 0, 0, 1]);
+        assert_eq!(
+            active.iter().map(|p| p.grant).collect::<Vec<_>>(),
+            vec![0, 0, 0, 1]
+        );
         assert!(active[3].role_path.is_none());
         let all = graph.access_paths(ravi, charges, true);
         assert_eq!(all.len(), 5);

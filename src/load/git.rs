@@ -132,9 +132,12 @@ impl FileSource for GitTree {
 /// directory the root.
 pub fn load_revision(options: &LoadOptions, revision: &str) -> Result<AtRevision, GitError> {
     let start = start_directory(options)?;
-    let repository = gix::discover(&start).map_err(|source| GitError::NotARepository {
-        path: options.start.clone(),
-        source,
+    // As `git` does: GIT_DIR, GIT_CEILING_DIRECTORIES and the like apply.
+    let repository = gix::discover_with_environment_overrides(&start).map_err(|source| {
+        GitError::NotARepository {
+            path: options.start.clone(),
+            source,
+        }
     })?;
     let start_in_repository = path_in_repository(&repository, &start, &options.start)?;
 

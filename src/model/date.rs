@@ -10,9 +10,7 @@ use serde::Serialize;
 pub struct Date(jiff::civil::Date);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error(
-    "`{text}` is not a date (write YYYY-MM-DD, or an RFC 3339 date-time with an offset)"
-)]
+#[error("`{text}` is not a date (write YYYY-MM-DD, or an RFC 3339 date-time with an offset)")]
 pub struct DateError {
     pub text: String,
 }

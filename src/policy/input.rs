@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, json};
 
 use super::PolicyError;
+use super::value::{Interner, to_value};
 use crate::graph::{Graph, PermId, is_active, is_unrevoked_expired};
 use crate::model::schema::{API_VERSION, kind_schema};
 use crate::model::{CatalogueObject, IdentityStatus, IdentityType, Kind, Span};
@@ -96,19 +97,29 @@ fn internal(error: impl std::fmt::Display) -> PolicyError {
     PolicyError::Input(error.to_string())
 }
 
-fn key(name: &str) -> Value {
-    Value::from(name)
-}
+/// Objects converted by one worker, sharing one [`Interner`].
+const CHUNK: usize = 2048;
 
-fn location(graph: &Graph, span: Span) -> Value {
+fn location(graph: &Graph, span: Span, interner: &mut Interner) -> Value {
     let mut fields = Object::new();
     fields.insert(
-        key("path"),
-        Value::from(graph.catalogue.sources.path(span.file)),
+        interner.string("path"),
+        interner.string(graph.catalogue.sources.path(span.file)),
     );
-    fields.insert(key("line"), Value::from(u64::from(span.line)));
-    fields.insert(key("column"), Value::from(u64::from(span.column)));
+    fields.insert(interner.string("line"), Value::from(u64::from(span.line)));
+    fields.insert(
+        interner.string("column"),
+        Value::from(u64::from(span.column)),
+    );
     Value::from(fields)
+}
+
+/// Inserting into a converted object makes it mutable again; this turns it
+/// back into compact storage.
+fn refreeze(value: &mut Value) -> Result<(), PolicyError> {
+    let fields = std::mem::take(value.as_object_mut().map_err(internal)?);
+    *value = Value::from(fields);
+    Ok(())
 }
 
 /// One kind's array: each object as written, with `kind`, `location`, and
@@ -116,97 +127,95 @@ fn location(graph: &Graph, span: Span) -> Value {
 fn objects<T, F>(graph: &Graph, objects: &[T], derive: F) -> Result<Value, PolicyError>
 where
     T: Serialize + CatalogueObject + Sync,
-    F: Fn(usize, &T, &mut Object) -> Result<(), PolicyError> + Sync,
+    F: Fn(usize, &T, &mut Object, &mut Interner) -> Result<(), PolicyError> + Sync,
 {
-    let values = objects
-        .par_iter()
+    let chunks = objects
+        .par_chunks(CHUNK)
         .enumerate()
-        .map(|(index, object)| {
-            let json = serde_json::to_value(object).map_err(internal)?;
-            let mut value: Value = serde_json::from_value(json).map_err(internal)?;
-            let fields = value.as_object_mut().map_err(internal)?;
-            fields.insert(key("kind"), Value::from(T::KIND.as_str()));
-            fields.insert(key("location"), location(graph, object.id().span));
-            derive(index, object, fields)?;
-            Ok(value)
+        .map(|(chunk, objects)| {
+            let mut interner = Interner::default();
+            objects
+                .iter()
+                .enumerate()
+                .map(|(offset, object)| {
+                    let mut value = to_value(object, &mut interner).map_err(internal)?;
+                    let fields = value.as_object_mut().map_err(internal)?;
+                    fields.insert(interner.string("kind"), interner.string(T::KIND.as_str()));
+                    let location = location(graph, object.id().span, &mut interner);
+                    fields.insert(interner.string("location"), location);
+                    derive(chunk * CHUNK + offset, object, fields, &mut interner)?;
+                    refreeze(&mut value)?;
+                    Ok(value)
+                })
+                .collect::<Result<Vec<Value>, PolicyError>>()
         })
-        .collect::<Result<Vec<Value>, PolicyError>>()?;
-    Ok(Value::from(values))
+        .collect::<Result<Vec<Vec<Value>>, PolicyError>>()?;
+    Ok(Value::from(
+        chunks.into_iter().flatten().collect::<Vec<_>>(),
+    ))
 }
 
 /// Builds the input of every policy from the resolved catalogue.
 pub fn build(graph: &Graph) -> Result<Value, PolicyError> {
     let catalogue = graph.catalogue;
-    let t = std::time::Instant::now();
     let names = Names::new(graph);
     let now = graph.now;
-    eprintln!("TIMING names {:?}", t.elapsed());
-    let total: usize = graph.identity_facts.iter().map(|f| f.effective.len()).sum();
-    let roles_total: usize = graph.identity_facts.iter().map(|f| f.held_roles.len()).sum();
-    eprintln!("TIMING identity perms {total} roles {roles_total}");
-    let t = std::time::Instant::now();
-    let plain = objects(graph, &catalogue.identities, |_, _, _| Ok(()))?;
-    eprintln!("TIMING identities plain {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    drop(plain);
-    eprintln!("TIMING identities drop {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let jsons: Vec<serde_json::Value> = catalogue.identities.par_iter().map(|i| serde_json::to_value(i).unwrap()).collect();
-    eprintln!("TIMING identities to_value only {:?}", t.elapsed());
-    drop(jsons);
-    let t = std::time::Instant::now();
-    let text = serde_json::to_string(&catalogue.identities).unwrap();
-    eprintln!("TIMING identities to_string {:?} {}", t.elapsed(), text.len());
-    let t = std::time::Instant::now();
-    let parsed = Value::from_json_str(&text).unwrap();
-    eprintln!("TIMING identities from_json_str {:?}", t.elapsed());
-    drop(parsed);
-    let t = std::time::Instant::now();
 
-    let applications = objects(graph, &catalogue.applications, |_, _, _| Ok(()))?;
-    let roles = objects(graph, &catalogue.roles, |index, role, fields| {
+    let applications = objects(graph, &catalogue.applications, |_, _, _, _| Ok(()))?;
+    let roles = objects(graph, &catalogue.roles, |index, role, fields, interner| {
         let facts = &graph.role_facts[index];
         fields.insert(
-            key("effective_permissions"),
+            interner.string("effective_permissions"),
             names.permission_list(&facts.effective),
         );
-        fields.insert(key("ancestors"), names.role_list(&facts.ancestors));
         fields.insert(
-            key("privileged_declared"),
+            interner.string("ancestors"),
+            names.role_list(&facts.ancestors),
+        );
+        fields.insert(
+            interner.string("privileged_declared"),
             Value::from(role.privileged.value),
         );
         fields.insert(
-            key("privileged_effective"),
+            interner.string("privileged_effective"),
             Value::from(facts.effectively_privileged),
         );
         // Replaces the written flag: what the built-in rules call privileged.
-        fields.insert(key("privileged"), Value::from(facts.privileged));
+        fields.insert(interner.string("privileged"), Value::from(facts.privileged));
         Ok(())
     })?;
-    let identities = objects(graph, &catalogue.identities, |index, identity, fields| {
-        let facts = &graph.identity_facts[index];
-        fields.insert(
-            key("effective_permissions"),
-            names.permission_list(&facts.effective),
-        );
-        fields.insert(key("roles"), names.role_list(&facts.held_roles));
-        if let Some(grants) = fields.get_mut(&key("grants")) {
-            let grants = grants.as_array_mut().map_err(internal)?;
-            for (grant, value) in identity.grants.iter().zip(grants.iter_mut()) {
-                let grant_fields = value.as_object_mut().map_err(internal)?;
-                grant_fields.insert(key("active"), Value::from(is_active(grant, now)));
-                grant_fields.insert(
-                    key("expired_unrevoked"),
-                    Value::from(is_unrevoked_expired(grant, now)),
-                );
+    let identities = objects(
+        graph,
+        &catalogue.identities,
+        |index, identity, fields, interner| {
+            let facts = &graph.identity_facts[index];
+            fields.insert(
+                interner.string("effective_permissions"),
+                names.permission_list(&facts.effective),
+            );
+            fields.insert(interner.string("roles"), names.role_list(&facts.held_roles));
+            let (active, expired_unrevoked) = (
+                interner.string("active"),
+                interner.string("expired_unrevoked"),
+            );
+            if let Some(grants) = fields.get_mut(&interner.string("grants")) {
+                let grants = grants.as_array_mut().map_err(internal)?;
+                for (grant, value) in identity.grants.iter().zip(grants.iter_mut()) {
+                    let grant_fields = value.as_object_mut().map_err(internal)?;
+                    grant_fields.insert(active.clone(), Value::from(is_active(grant, now)));
+                    grant_fields.insert(
+                        expired_unrevoked.clone(),
+                        Value::from(is_unrevoked_expired(grant, now)),
+                    );
+                    refreeze(value)?;
+                }
             }
-        }
-        Ok(())
-    })?;
-    eprintln!("TIMING apps+roles+identities {:?}", t.elapsed());
-    let teams = objects(graph, &catalogue.teams, |index, team, fields| {
+            Ok(())
+        },
+    )?;
+    let teams = objects(graph, &catalogue.teams, |index, team, fields, interner| {
         fields.insert(
-            key("accountable"),
+            interner.string("accountable"),
             Value::from(graph.team_accountable[index]),
         );
         let mut active_humans: Vec<Value> = Vec::new();
@@ -215,25 +224,28 @@ pub fn build(graph: &Graph) -> Result<Value, PolicyError> {
                 identity.kind.value == IdentityType::Human
                     && identity.status.value == IdentityStatus::Active
             });
-            let member = Value::from(member.as_str());
+            let member = interner.string(member.as_str());
             if is_active_human && !active_humans.contains(&member) {
                 active_humans.push(member);
             }
         }
-        fields.insert(key("active_human_members"), Value::from(active_humans));
+        fields.insert(
+            interner.string("active_human_members"),
+            Value::from(active_humans),
+        );
         Ok(())
     })?;
-    let playbooks = objects(graph, &catalogue.playbooks, |_, _, _| Ok(()))?;
-    let sod_rules = objects(graph, &catalogue.sod_rules, |_, _, _| Ok(()))?;
+    let playbooks = objects(graph, &catalogue.playbooks, |_, _, _, _| Ok(()))?;
+    let sod_rules = objects(graph, &catalogue.sod_rules, |_, _, _, _| Ok(()))?;
 
     let mut input = Object::new();
-    input.insert(key("now"), Value::from(now.to_string()));
-    input.insert(key(array_name(Kind::Application)), applications);
-    input.insert(key(array_name(Kind::Role)), roles);
-    input.insert(key(array_name(Kind::Identity)), identities);
-    input.insert(key(array_name(Kind::Team)), teams);
-    input.insert(key(array_name(Kind::Playbook)), playbooks);
-    input.insert(key(array_name(Kind::SodRule)), sod_rules);
+    input.insert(Value::from("now"), Value::from(now.to_string()));
+    input.insert(Value::from(array_name(Kind::Application)), applications);
+    input.insert(Value::from(array_name(Kind::Role)), roles);
+    input.insert(Value::from(array_name(Kind::Identity)), identities);
+    input.insert(Value::from(array_name(Kind::Team)), teams);
+    input.insert(Value::from(array_name(Kind::Playbook)), playbooks);
+    input.insert(Value::from(array_name(Kind::SodRule)), sod_rules);
     Ok(Value::from(input))
 }
 

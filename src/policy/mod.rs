@@ -17,6 +17,7 @@
 
 mod files;
 pub mod input;
+mod value;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -521,10 +522,7 @@ impl PolicySet {
         if packages.is_empty() {
             return Ok(evaluation);
         }
-        let t0 = Instant::now();
-        let built = input::build(graph)?;
-        eprintln!("TIMING input build {:?}", t0.elapsed());
-        self.engine.set_input(built);
+        self.engine.set_input(input::build(graph)?);
         for package in &packages {
             let started = Instant::now();
             for site in &package.rules {
@@ -559,7 +557,6 @@ impl PolicySet {
             // What `print` gathered is not ours to show.
             let _ = self.engine.take_prints();
             evaluation.codes.push(package.code);
-            eprintln!("TIMING {} {:?}", package.code, started.elapsed());
             evaluation.timings.push((package.code, started.elapsed()));
         }
         Ok(evaluation)
@@ -721,4 +718,87 @@ fn element(
 
 fn default_help(package: &Package) -> String {
     format!("custom policy: see `{}`", package.file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regorus_messages_are_split_into_place_snippet_and_text() {
+        let parsed = parse_rego_message(
+            "\n--> policies/a:b.rego:4:7\n  |\n4 |   msg := \n  |       ^\nerror: expecting `}`",
+        );
+        assert_eq!(
+            parsed.location,
+            Some(PolicyLocation {
+                path: "policies/a:b.rego".into(),
+                line: 4,
+                column: 7
+            })
+        );
+        assert_eq!(parsed.message, "expecting `}`");
+        assert_eq!(parsed.snippet, "\n  |\n4 |   msg := \n  |       ^");
+        let plain = parse_rego_message("not a valid rule path");
+        assert_eq!(plain.location, None);
+        assert_eq!(plain.message, "not a valid rule path");
+    }
+
+    #[test]
+    fn rule_heads_and_paths() {
+        assert_eq!(head_name("deny contains msg if {"), "deny");
+        assert_eq!(head_name("default warn := set()"), "warn");
+        assert_eq!(head_name("deny_all := true"), "deny_all");
+        assert_eq!(head_name("defaults := 1"), "defaults");
+        assert_eq!(
+            rule_path(&["rolelint".into(), "a.b".into()]),
+            r#"data.rolelint["a.b"]"#
+        );
+        assert_eq!(rule_path(&["x1".into(), "_y".into()]), "data.x1._y");
+    }
+
+    #[test]
+    fn ranges_are_bounded_and_follow_opa() {
+        let range = |args: &[i64]| {
+            let args: Vec<Value> = args.iter().map(|n| Value::from(*n)).collect();
+            let name = if args.len() == 2 {
+                "numbers.range"
+            } else {
+                "numbers.range_step"
+            };
+            bounded_range(name, &args).map(|value| value.to_string())
+        };
+        assert_eq!(range(&[1, 3]).unwrap(), "[1,2,3]");
+        assert_eq!(range(&[3, 1]).unwrap(), "[3,2,1]");
+        assert_eq!(range(&[0, 10, 4]).unwrap(), "[0,4,8]");
+        assert_eq!(range(&[10, 0, 5]).unwrap(), "[10,5,0]");
+        assert!(matches!(
+            range(&[0, 10, 0]),
+            Err(BuiltinRefused::BadStep(_))
+        ));
+        assert!(matches!(
+            range(&[i64::MIN, i64::MAX]),
+            Err(BuiltinRefused::TooLarge { .. })
+        ));
+        assert!(range(&[1, MAX_RANGE as i64]).is_ok());
+        assert!(range(&[0, MAX_RANGE as i64]).is_err());
+    }
+
+    #[test]
+    fn time_limits_parse_as_positive_seconds() {
+        assert_eq!(
+            Limits::parse_time_limit("2.5").unwrap().time_limit,
+            Duration::from_millis(2500)
+        );
+        for bad in ["0", "-1", "soon", "NaN", "inf", ""] {
+            assert!(Limits::parse_time_limit(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes_are_interned_once() {
+        let first = intern("policy/test.interned".to_owned());
+        let second = intern("policy/test.interned".to_owned());
+        assert!(std::ptr::eq(first, second));
+    }
 }

@@ -361,8 +361,15 @@ mod tests {
         text.push('\n');
         let span = span_at(&text, "NEEDLE");
         let (window, label) = window("big.yaml".into(), &text, span);
-        assert!(window.text.len() < 2 * MAX_LINE_BYTES, "{}", window.text.len());
-        assert_eq!(&window.text[label.offset()..label.offset() + label.len()], "NEEDLE");
+        assert!(
+            window.text.len() < 2 * MAX_LINE_BYTES,
+            "{}",
+            window.text.len()
+        );
+        assert_eq!(
+            &window.text[label.offset()..label.offset() + label.len()],
+            "NEEDLE"
+        );
         assert!(window.text.starts_with('…') && window.text.trim_end().ends_with('…'));
     }
 
@@ -372,6 +379,9 @@ mod tests {
         let span = span_at(text, "evil");
         let (window, label) = window("f.yaml".into(), text, span);
         assert!(!window.text.contains('\u{1b}'));
-        assert_eq!(&window.text[label.offset()..label.offset() + label.len()], "evil");
+        assert_eq!(
+            &window.text[label.offset()..label.offset() + label.len()],
+            "evil"
+        );
     }
 }

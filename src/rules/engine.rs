@@ -68,7 +68,10 @@ fn suppressions_of<'g>(
     graph: &'g Graph,
     object: &ObjectRef,
 ) -> Option<(&'g Id, &'g [Suppression])> {
-    fn lookup<T: CatalogueObject>(objects: &[T], index: Option<u32>) -> Option<(&Id, &[Suppression])> {
+    fn lookup<T: CatalogueObject>(
+        objects: &[T],
+        index: Option<u32>,
+    ) -> Option<(&Id, &[Suppression])> {
         let object = objects.get(index? as usize)?;
         Some((&object.id().value, object.suppressions()))
     }
@@ -154,13 +157,14 @@ pub fn run_with(graph: &Graph, extra_codes: &[&'static str], extra: Vec<Diagnost
     if let Some(unused) = find(SUPPRESSION_UNUSED)
         && let Some(severity) = configured_severity(graph, unused)
     {
-        let enabled_codes: HashSet<&str> = enabled
-            .iter()
-            .map(|(rule, _)| rule.meta().code)
-            .chain(extra_codes.iter().copied().filter(|code| {
-                graph.catalogue.config.rules.get(*code) != Some(&RuleLevel::Off)
-            }))
-            .collect();
+        let enabled_codes: HashSet<&str> =
+            enabled
+                .iter()
+                .map(|(rule, _)| rule.meta().code)
+                .chain(extra_codes.iter().copied().filter(|code| {
+                    graph.catalogue.config.rules.get(*code) != Some(&RuleLevel::Off)
+                }))
+                .collect();
         for (kind, id, list) in suppressions(graph) {
             for (index, suppression) in list.iter().enumerate() {
                 let rule = suppression.rule.value.as_str();

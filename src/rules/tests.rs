@@ -62,6 +62,20 @@ fn implemented_rules_are_in_rules_md_with_its_severities() {
     }
 }
 
+#[test]
+fn every_rule_of_rules_md_is_implemented() {
+    let implemented = codes();
+    let missing: Vec<String> = spec_rules()
+        .into_iter()
+        .map(|(code, _)| code)
+        .filter(|code| !implemented.contains(&code.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules of RULES.md with no implementation: {missing:?}"
+    );
+}
+
 /// Loads a rule's example and runs every rule over it.
 fn findings_of(example: &str) -> Vec<crate::Diagnostic> {
     let options = LoadOptions {

@@ -107,7 +107,10 @@ impl Rule for NearDuplicateRoles {
             let report = Report {
                 graph,
                 pair,
-                sets: (groups.sets[first], groups.sets[second]),
+                only_in: (
+                    difference(groups.sets[first], groups.sets[second]),
+                    difference(groups.sets[second], groups.sets[first]),
+                ),
                 written,
             };
             for &a in &groups.roles[first] {
@@ -123,7 +126,8 @@ impl Rule for NearDuplicateRoles {
 struct Report<'g, 'c> {
     graph: &'g Graph<'c>,
     pair: SimilarPair,
-    sets: (&'g [PermId], &'g [PermId]),
+    /// The permissions only the first set has, and only the second.
+    only_in: (Vec<PermId>, Vec<PermId>),
     /// The threshold as configured, for the message.
     written: f64,
 }
@@ -133,18 +137,18 @@ impl Report<'_, '_> {
     fn finding(&self, a: Ix, b: Ix) -> Diagnostic {
         let graph = self.graph;
         let roles = &graph.catalogue.roles;
-        let ((role, role_set), (other, other_set)) = {
-            let (a_role, b_role) = (&roles[a as usize], &roles[b as usize]);
-            if a_role.id.value <= b_role.id.value {
-                ((a_role, self.sets.0), (b_role, self.sets.1))
+        // Reported on the role whose id sorts first.
+        let ((role_ix, role_only), (other_ix, other_only)) =
+            if roles[a as usize].id.value <= roles[b as usize].id.value {
+                ((a, &self.only_in.0), (b, &self.only_in.1))
             } else {
-                ((b_role, self.sets.1), (a_role, self.sets.0))
-            }
-        };
+                ((b, &self.only_in.1), (a, &self.only_in.0))
+            };
+        let (role, other) = (&roles[role_ix as usize], &roles[other_ix as usize]);
         let (shared, union) = (self.pair.intersection, self.pair.union);
         let similarity = f64::from(shared) / f64::from(union);
         // "=" only when two decimals are exact.
-        let relation = if (shared * 100) % union == 0 {
+        let relation = if (u64::from(shared) * 100) % u64::from(union) == 0 {
             "="
         } else {
             "≈"
@@ -157,23 +161,15 @@ impl Report<'_, '_> {
             count_permissions(union as usize),
             self.written,
         );
-        for (owner, only) in [
-            (role, difference(role_set, other_set)),
-            (other, difference(other_set, role_set)),
-        ] {
+        for (owner, only) in [(role, role_only), (other, other_only)] {
             if !only.is_empty() {
                 message.push_str(&format!(
                     "; only `{}` grants {}",
                     owner.id.value,
-                    list_permissions(graph, &only)
+                    list_permissions(graph, only)
                 ));
             }
         }
-        let (role_ix, other_ix) = if role.id.value == roles[a as usize].id.value {
-            (a, b)
-        } else {
-            (b, a)
-        };
         let inherits = |from: Ix, to: Ix| {
             graph.role_facts[from as usize]
                 .ancestors
