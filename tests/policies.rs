@@ -869,3 +869,73 @@ fn the_input_of_the_example_catalogue_validates_against_the_published_schema() {
     input["roles"][0]["undocumented"] = json!(true);
     assert!(!validator.is_valid(&input));
 }
+
+#[test]
+fn input_objects_are_their_yaml_fields_plus_the_derived_ones() {
+    let options = rolelint::load::LoadOptions {
+        start: root().join("fixtures/example"),
+        rule_codes: rolelint::rules::codes(),
+        ..Default::default()
+    };
+    let catalogue = rolelint::load::load(&options).unwrap();
+    let now = rolelint::model::Date::parse("2026-11-26").unwrap();
+    let graph = rolelint::graph::Graph::build(&catalogue, now);
+    let input = serde_json::to_value(rolelint::policy::input::build(&graph).unwrap()).unwrap();
+
+    /// The object as written: without what the input adds.
+    fn written(object: &Value, derived: &[&str]) -> Value {
+        let mut object = object.as_object().unwrap().clone();
+        for name in ["kind", "location"].iter().chain(derived) {
+            assert!(object.remove(*name).is_some(), "{name} missing");
+        }
+        if let Some(declared) = object.remove("privileged_declared") {
+            object.insert("privileged".into(), declared);
+        }
+        if let Some(Value::Array(grants)) = object.get_mut("grants") {
+            for grant in grants {
+                let grant = grant.as_object_mut().unwrap();
+                assert!(grant.remove("active").unwrap().is_boolean());
+                assert!(grant.remove("expired_unrevoked").unwrap().is_boolean());
+            }
+        }
+        Value::Object(object)
+    }
+    fn compare<T: serde::Serialize>(input: &Value, array: &str, objects: &[T], derived: &[&str]) {
+        let values = input[array].as_array().unwrap();
+        assert_eq!(values.len(), objects.len(), "{array}");
+        assert!(!values.is_empty(), "{array}");
+        for (value, object) in values.iter().zip(objects) {
+            assert_eq!(
+                written(value, derived),
+                serde_json::to_value(object).unwrap(),
+                "{array}"
+            );
+        }
+    }
+    compare(&input, "applications", &catalogue.applications, &[]);
+    compare(
+        &input,
+        "roles",
+        &catalogue.roles,
+        &[
+            "effective_permissions",
+            "ancestors",
+            "privileged_effective",
+            "privileged",
+        ],
+    );
+    compare(
+        &input,
+        "identities",
+        &catalogue.identities,
+        &["effective_permissions", "roles"],
+    );
+    compare(
+        &input,
+        "teams",
+        &catalogue.teams,
+        &["accountable", "active_human_members"],
+    );
+    compare(&input, "playbooks", &catalogue.playbooks, &[]);
+    compare(&input, "sod_rules", &catalogue.sod_rules, &[]);
+}

@@ -98,7 +98,7 @@ fn internal(error: impl std::fmt::Display) -> PolicyError {
 }
 
 /// Objects converted by one worker, sharing one [`Interner`].
-const CHUNK: usize = 2048;
+const CHUNK: usize = 4096;
 
 fn location(graph: &Graph, span: Span, interner: &mut Interner) -> Value {
     let mut fields = Object::new();

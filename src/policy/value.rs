@@ -8,9 +8,10 @@
 //! of each per interner, which also makes it cheap to free.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use regorus::Value;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
@@ -21,7 +22,9 @@ const MAX_INTERNED: usize = 64;
 /// of its strings are only ever touched by one thread while building.
 #[derive(Default)]
 pub struct Interner {
-    strings: FxHashMap<Box<str>, Value>,
+    // regorus strings are `Arc<str>` (its `arc` feature): the set holds the
+    // very allocation the values share.
+    strings: FxHashSet<Arc<str>>,
 }
 
 impl Interner {
@@ -29,12 +32,12 @@ impl Interner {
         if text.len() > MAX_INTERNED {
             return Value::from(text);
         }
-        if let Some(value) = self.strings.get(text) {
-            return value.clone();
+        if let Some(shared) = self.strings.get(text) {
+            return Value::String(shared.clone());
         }
-        let value = Value::from(text);
-        self.strings.insert(text.into(), value.clone());
-        value
+        let shared: Arc<str> = Arc::from(text);
+        self.strings.insert(shared.clone());
+        Value::String(shared)
     }
 }
 
