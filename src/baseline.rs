@@ -10,6 +10,7 @@
 //! and dates in it do not matter. Keys are counted: two identical findings
 //! need two entries. The file format is documented in `docs/ci.md`.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -176,11 +177,12 @@ pub struct Baseline {
     entries: Vec<Entry>,
 }
 
-/// The findings of a run compared with a baseline.
-#[derive(Debug, Default)]
-pub struct Filtered {
+/// The findings of a run compared with a baseline: owned findings for
+/// `check`, borrowed ones for the introduced findings of `diff`.
+#[derive(Debug)]
+pub struct Filtered<T = Diagnostic> {
     /// The findings the baseline does not account for, in their order.
-    pub findings: Vec<Diagnostic>,
+    pub findings: Vec<T>,
     /// How many findings the baseline accounted for.
     pub baselined: usize,
     /// Entries that matched no finding: fixed, or changed beyond recognition.
@@ -355,15 +357,19 @@ impl Baseline {
 
     /// Compares the findings of a run with the baseline. Of several findings
     /// with one key, the first ones in output order are the baselined ones.
-    pub fn filter(&self, findings: Vec<Diagnostic>) -> Filtered {
+    pub fn filter<T: Borrow<Diagnostic>>(&self, findings: Vec<T>) -> Filtered<T> {
         let keys: Vec<Key> = self.entries.iter().map(Key::of_entry).collect();
         let mut unmatched: HashMap<&Key, usize> = HashMap::with_capacity(keys.len());
         for key in &keys {
             *unmatched.entry(key).or_default() += 1;
         }
-        let mut filtered = Filtered::default();
+        let mut filtered = Filtered {
+            findings: Vec::new(),
+            baselined: 0,
+            stale: Vec::new(),
+        };
         for finding in findings {
-            match unmatched.get_mut(&Key::of_finding(&finding)) {
+            match unmatched.get_mut(&Key::of_finding(finding.borrow())) {
                 Some(count) if *count > 0 => {
                     *count -= 1;
                     filtered.baselined += 1;

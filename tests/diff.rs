@@ -598,3 +598,94 @@ fn a_large_change_keeps_the_markdown_comment_short() {
     let report = json_of(&diff(repo.path(), &["HEAD", "--format", "json"], 1));
     assert_eq!(report["summary"]["identities_changed"], 300);
 }
+
+#[test]
+fn a_baseline_hides_the_introduced_findings_it_records() {
+    let mut repo = Repo::new();
+    let base_people = identity("olivia", &role_grant("developer"));
+    repo.write(&[
+        ("rolelint.yaml", CONFIG),
+        ("access/applications.yaml", APPLICATIONS),
+        ("access/roles.yaml", ROLES),
+        ("access/people.yaml", &base_people),
+    ]);
+    repo.commit("base");
+    // Two self-approvals arrive; the team accepts mallory's in a baseline.
+    let head_people = [
+        base_people.as_str(),
+        &identity("mallory", &self_approved("developer", "mallory")),
+        &identity("trent", &self_approved("payments-viewer", "trent")),
+    ]
+    .concat();
+    repo.write(&[("access/people.yaml", &head_people)]);
+    let everything = json_of(&diff(repo.path(), &["HEAD", "--format", "json"], 1));
+    assert_eq!(
+        finding_keys(&everything, "introduced"),
+        [
+            "evidence/self-approval Identity:mallory developer",
+            "evidence/self-approval Identity:trent payments-viewer",
+        ]
+    );
+
+    // --write-baseline records every finding of HEAD; alone, nothing is introduced.
+    let baseline = repo.join("baseline.json");
+    let baseline_arg = baseline.to_str().unwrap();
+    let output = rolelint()
+        .args(["diff", "HEAD", "--format", "json", "--now", "2026-11-26"])
+        .args(["--write-baseline", baseline_arg])
+        .current_dir(repo.path())
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let written = json_of(&String::from_utf8(output.stdout).unwrap());
+    assert_eq!(finding_keys(&written, "introduced"), Vec::<String>::new());
+    let notes = String::from_utf8(output.stderr).unwrap();
+    // Every finding of HEAD is recorded, the ones it shares with the base too.
+    let head_findings = json_of(&rolelint_check_json(repo.path()));
+    let recorded_count = head_findings["findings"].as_array().unwrap().len();
+    assert!(recorded_count > 2, "{head_findings}");
+    assert!(
+        notes.contains(&format!("wrote {recorded_count} findings to the baseline")),
+        "{notes}"
+    );
+    assert!(notes.contains("2 findings in the baseline"), "{notes}");
+
+    // Drop trent's entry: his finding is the one reported, and fails.
+    let mut recorded: Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    let entries = recorded["findings"]
+        .as_array_mut()
+        .expect("a findings array");
+    entries.retain(|entry| entry["object"]["id"] != "trent");
+    assert_eq!(entries.len(), recorded_count - 1);
+    std::fs::write(&baseline, serde_json::to_string_pretty(&recorded).unwrap()).unwrap();
+    let filtered = json_of(&diff(
+        repo.path(),
+        &["HEAD", "--format", "json", "--baseline", baseline_arg],
+        1,
+    ));
+    assert_eq!(
+        finding_keys(&filtered, "introduced"),
+        ["evidence/self-approval Identity:trent payments-viewer"]
+    );
+    // The access changes are untouched by a baseline.
+    assert_eq!(filtered["access"], everything["access"]);
+    let human = diff(repo.path(), &["HEAD", "--baseline", baseline_arg], 1);
+    assert!(
+        human.contains("rolelint: 1 finding in the baseline `") && human.ends_with("` not shown\n"),
+        "{human}"
+    );
+}
+
+fn rolelint_check_json(dir: &Path) -> String {
+    let output = rolelint()
+        .args(["check", "--format", "json", "--now", "2026-11-26"])
+        .current_dir(dir)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(output).unwrap()
+}

@@ -2,13 +2,15 @@
 //! (HEAD default: the work tree): the findings introduced and resolved, and
 //! every change of effective access. Also the loader `check --rev` uses.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
 use super::check::{FailOn, describe_load_error, evaluation_date};
 use super::{EXIT_FINDINGS, EXIT_OK, print};
+use crate::baseline::{Applied, Baseline};
+use crate::diagnostic::Diagnostic;
 use crate::diff::{self as compare, DiffReport, Side, SideLabel};
 use crate::graph::Graph;
 use crate::load::git::{self, GitError};
@@ -51,6 +53,14 @@ pub struct DiffArgs {
     /// (default: rolelint.yaml of each side, found upward from --path).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Leave out (and do not fail on) introduced findings that this baseline
+    /// file records.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of HEAD in this baseline file; without
+    /// --baseline, introduced findings are then compared with it.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// One loaded catalogue, from the work tree or a revision.
@@ -93,6 +103,41 @@ impl Loaded {
     }
 }
 
+/// `--write-baseline` records every finding of HEAD; `--baseline` (or, alone,
+/// the baseline just written) then removes the introduced findings it
+/// records. Resolved findings are all kept: fixing a baselined finding is
+/// still news. Stale entries are `check`'s business, so none are listed.
+fn apply_baseline<'a>(
+    diff: &mut compare::CatalogueDiff<'a>,
+    head_findings: &[Diagnostic],
+    accepted: Option<(PathBuf, Baseline)>,
+    write: Option<&Path>,
+    now: Date,
+) -> anyhow::Result<Option<Applied>> {
+    let written = match write {
+        Some(path) => {
+            let baseline = Baseline::of_findings(head_findings);
+            baseline.write(path, now)?;
+            Some((path.to_path_buf(), baseline))
+        }
+        None => None,
+    };
+    let written_summary = written
+        .as_ref()
+        .map(|(path, baseline)| (path.clone(), baseline.len()));
+    let Some((compared_with, baseline)) = accepted.or(written) else {
+        return Ok(None);
+    };
+    let filtered = baseline.filter(std::mem::take(&mut diff.findings.introduced));
+    diff.findings.introduced = filtered.findings;
+    Ok(Some(Applied {
+        compared_with,
+        written: written_summary,
+        baselined: filtered.baselined,
+        stale: Vec::new(),
+    }))
+}
+
 fn describe_git_error(error: GitError) -> anyhow::Error {
     match error {
         GitError::Load(error) => describe_load_error(error),
@@ -132,6 +177,12 @@ pub fn load_and_analyse(
 
 pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     let now = evaluation_date(args.now.as_deref())?;
+    // Read first, as `check` does: fail fast, and compare with the file as it
+    // was when it is also the one written.
+    let accepted = match &args.baseline {
+        Some(path) => Some((path.clone(), Baseline::read(path)?)),
+        None => None,
+    };
     let options = LoadOptions {
         start: args.path.clone().unwrap_or_else(|| PathBuf::from(".")),
         config: args.config.clone(),
@@ -142,7 +193,7 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
     let head = load_side(&options, args.head.as_deref())?;
     let (base_graph, base_outcome) = base.analyse(now)?;
     let (head_graph, head_outcome) = head.analyse(now)?;
-    let diff = compare::diff(
+    let mut diff = compare::diff(
         Side {
             graph: &base_graph,
             findings: &base_outcome.findings,
@@ -152,6 +203,13 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
             findings: &head_outcome.findings,
         },
     );
+    let baselined = apply_baseline(
+        &mut diff,
+        &head_outcome.findings,
+        accepted,
+        args.write_baseline.as_deref(),
+        now,
+    )?;
     let report = DiffReport {
         base: base.label(),
         head: head.label(),
@@ -175,6 +233,13 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         }
     };
     print(&text)?;
+    if let Some(baselined) = baselined {
+        if args.format == DiffFormat::Human {
+            print(&baselined.summary_line())?;
+        }
+        let notes = baselined.notes(args.format != DiffFormat::Human);
+        let _ = std::io::stderr().write_all(notes.as_bytes());
+    }
     let fails = diff
         .findings
         .introduced
