@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rolelint::commands::rules::markdown;
 use rolelint::model::schema::{SchemaName, to_pretty_json};
 use rolelint::rules::RULES;
 
@@ -54,7 +53,7 @@ fn rule_pages_are_current() {
     );
     for rule in RULES {
         let meta = rule.meta();
-        check_file(&rule_page(meta.code), &markdown(meta), &mut stale);
+        check_file(&rule_page(meta.code), &meta.markdown(), &mut stale);
         let summary = meta
             .docs
             .summary

@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::{EXIT_OK, print};
-use crate::rules::{RULES, RuleMeta, find};
+use crate::rules::{RULES, find};
 use crate::suggest::did_you_mean;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,23 +78,6 @@ pub fn run_one(args: RuleArgs) -> anyhow::Result<u8> {
             .unwrap_or_else(|| "; `rolelint rules` lists them".to_owned());
         anyhow::bail!("no rule `{}`{hint}", args.code);
     };
-    print(&markdown(rule.meta()))?;
+    print(&rule.meta().markdown())?;
     Ok(EXIT_OK)
-}
-
-/// A rule's documentation as Markdown: shown by `rolelint rule` and
-/// published under `docs/rules/`.
-pub fn markdown(meta: &RuleMeta) -> String {
-    let docs = &meta.docs;
-    let controls: Vec<String> = docs.controls.iter().map(|c| format!("- {c}")).collect();
-    format!(
-        "# {code}\n\nDefault severity: **{severity}**\n\n{summary}\n\n## Why it matters\n\n{why}\n\n## Controls\n\n{controls}\n\n## Fails\n\n```yaml\n{failing}```\n\n## Passes\n\n```yaml\n{passing}```\n",
-        code = meta.code,
-        severity = meta.severity,
-        summary = docs.summary,
-        why = docs.why,
-        controls = controls.join("\n"),
-        failing = docs.failing,
-        passing = docs.passing,
-    )
 }

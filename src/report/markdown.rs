@@ -10,7 +10,9 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use super::URI_PATH;
 
 use super::{Report, escape_markdown};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -25,14 +27,6 @@ const COLLAPSE_OVER: usize = 5;
 /// Most bytes of findings listed; what does not fit is counted. Bytes are at
 /// least characters, so the comment stays below GitHub's 65,536 characters.
 const BUDGET_BYTES: usize = 60_000;
-
-/// Path characters kept in a link target: unreserved ones and `/`.
-const LINK_PATH: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/');
 
 /// Characters of a base URL that would end or break a Markdown link target.
 const LINK_BASE: &AsciiSet = &CONTROLS
@@ -76,7 +70,7 @@ fn rule_code(code: &str) -> String {
 /// The link target of a line of a catalogue file: relative to where the
 /// comment is read, or under `link_base`.
 fn link(link_base: Option<&str>, path: &str, line: u32) -> String {
-    let path = utf8_percent_encode(path, LINK_PATH);
+    let path = utf8_percent_encode(path, URI_PATH);
     match link_base {
         Some(base) => {
             let base = utf8_percent_encode(base.trim_end_matches('/'), LINK_BASE);
@@ -145,6 +139,15 @@ fn header(report: &Report) -> String {
 /// Renders the comment. `link_base` (e.g. `https://github.com/o/r/blob/<sha>`)
 /// makes the file links absolute; without it they are relative.
 pub fn render(report: &Report, link_base: Option<&str>) -> String {
+    render_limited(report, link_base, None)
+}
+
+/// [`render`], listing at most `limit` findings (the most severe, see
+/// [`super::listed`]); the counts in the heading still include them all.
+pub fn render_limited(report: &Report, link_base: Option<&str>, limit: Option<usize>) -> String {
+    let (chosen, not_listed) = super::listed(report.findings, limit);
+    let chosen: std::collections::HashSet<*const Diagnostic> =
+        chosen.into_iter().map(std::ptr::from_ref).collect();
     let mut out = header(report);
     // Rules by severity (errors first), then code; findings in report order.
     let mut groups: BTreeMap<(Reverse<Severity>, &str), Vec<&Diagnostic>> = BTreeMap::new();
@@ -176,6 +179,9 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
         }
         let mut listed = 0;
         for finding in &findings {
+            if !chosen.contains(&std::ptr::from_ref(*finding)) {
+                continue;
+            }
             let line = item(report, link_base, finding);
             if out.len() + section.len() + line.len() > budget_end {
                 break;
@@ -195,8 +201,14 @@ pub fn render(report: &Report, link_base: Option<&str>) -> String {
     }
     if omitted > 0 {
         let more = if omitted == 1 { "finding" } else { "findings" };
+        let why = match limit {
+            Some(limit) if not_listed > 0 => format!(
+                "not listed (at most {limit} are, the most severe first; `--max-findings N` lists more)"
+            ),
+            _ => "not listed to keep this comment short".to_owned(),
+        };
         out.push_str(&format!(
-            "… and {omitted} more {more}, not listed to keep this comment short: run `rolelint check` to see them all.\n\n"
+            "… and {omitted} more {more}, {why}: run `rolelint check` to see them all.\n\n"
         ));
     }
     if !report.findings.is_empty() {

@@ -10,6 +10,8 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::SourceMap;
 use crate::model::Date;
@@ -46,6 +48,54 @@ impl Report<'_> {
     }
 }
 
+/// Path characters kept as they are in a URI or link target: RFC 3986
+/// unreserved ones and `/`. Everything else (`:` included, so a first
+/// segment never reads as a scheme; `)` and blanks, which would end a
+/// Markdown link) is percent-encoded.
+pub(crate) const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// How many findings the human and Markdown outputs list unless
+/// `--max-findings` says otherwise.
+pub const DEFAULT_MAX_LISTED: usize = 1_000;
+/// How many annotations `--format github` writes by default: GitHub keeps
+/// at most 50 per job (and shows 10 errors and 10 warnings per step).
+pub const DEFAULT_MAX_ANNOTATIONS: usize = 50;
+
+/// The findings a display format lists when it shows at most `limit`: the
+/// most severe ones (errors, then warnings, then infos; within a severity,
+/// the first in report order), listed in report order. Also returns how
+/// many were left out.
+pub fn listed(findings: &[Diagnostic], limit: Option<usize>) -> (Vec<&Diagnostic>, usize) {
+    let Some(limit) = limit.filter(|limit| *limit < findings.len()) else {
+        return (findings.iter().collect(), 0);
+    };
+    let mut chosen: Vec<usize> = (0..findings.len()).collect();
+    chosen.sort_by_key(|index| (std::cmp::Reverse(findings[*index].severity), *index));
+    chosen.truncate(limit);
+    chosen.sort_unstable();
+    let listed = chosen.into_iter().map(|index| &findings[index]).collect();
+    (listed, findings.len() - limit)
+}
+
+/// The last line of a display format that left `not_listed` findings out.
+pub fn not_listed_line(not_listed: usize, limit: usize) -> String {
+    let findings = if not_listed == 1 {
+        "finding"
+    } else {
+        "findings"
+    };
+    format!(
+        "rolelint: {not_listed} more {findings} not listed (at most {limit} are, the most severe first): \
+         `--max-findings N` lists more, `--max-findings 0` all of them; `--format json` and \
+         `--format sarif` always list all"
+    )
+}
+
 /// Replaces control characters (ANSI escapes included) so that text from the
 /// catalogue cannot move the cursor, recolour or rewrite a terminal or log.
 pub fn neutralise_controls(text: &str) -> String {
@@ -58,9 +108,38 @@ pub fn neutralise_controls(text: &str) -> String {
             c if c.is_control() => '\u{fffd}',
             // Bidirectional overrides can reorder what a reader sees.
             '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            // Line and paragraph separators break lines in some viewers
+            // without being a line break anywhere else.
+            '\u{2028}' | '\u{2029}' => ' ',
             c => c,
         })
         .collect()
+}
+
+/// Catalogue text on one line of a terminal or log: controls neutralised
+/// and line breaks and tabs made spaces, so a value cannot start a line of
+/// its own (a forged finding, or a `::command` a CI runner would obey).
+pub fn one_line(text: &str) -> String {
+    neutralise_controls(text).replace(['\n', '\t'], " ")
+}
+
+/// Multi-line text for a log (error messages on stderr) that may quote the
+/// catalogue: controls neutralised, and a line that would begin, after its
+/// indentation, with `::` (a GitHub Actions workflow command: the runner
+/// reads them on stderr too) is marked with a leading `↳ ` so it cannot.
+pub fn inert_lines(text: &str) -> String {
+    let neutral = neutralise_controls(text);
+    let mut out = String::with_capacity(neutral.len());
+    for (index, line) in neutral.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        if line.trim_start().starts_with("::") {
+            out.push_str("↳ ");
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// Escapes text from the catalogue for Markdown (GitHub-flavoured, tables
@@ -90,7 +169,7 @@ pub fn escape_markdown(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_markdown, neutralise_controls};
+    use super::{escape_markdown, inert_lines, neutralise_controls, one_line};
 
     /// What a Markdown renderer sees once it has decoded the entities.
     fn decoded(text: &str) -> String {
@@ -121,6 +200,42 @@ mod tests {
             assert!(!decoded.contains(forbidden), "{forbidden} in {decoded}");
         }
         assert_eq!(decoded.replace('\u{2060}', ""), text.replace('\n', " "));
+    }
+
+    #[test]
+    fn the_most_severe_findings_are_listed_in_report_order() {
+        use crate::diagnostic::{Diagnostic, Severity};
+        let findings: Vec<Diagnostic> = [
+            Severity::Info,
+            Severity::Error,
+            Severity::Warning,
+            Severity::Error,
+            Severity::Info,
+        ]
+        .iter()
+        .enumerate()
+        .map(|(index, severity)| Diagnostic::new("a/b", *severity, format!("{index}")))
+        .collect();
+        let messages = |limit| {
+            let (listed, left_out) = super::listed(&findings, limit);
+            let messages: Vec<&str> = listed.iter().map(|f| f.message.as_str()).collect();
+            (messages.join(""), left_out)
+        };
+        assert_eq!(messages(None), ("01234".to_owned(), 0));
+        assert_eq!(messages(Some(5)), ("01234".to_owned(), 0));
+        assert_eq!(messages(Some(3)), ("123".to_owned(), 2));
+        assert_eq!(messages(Some(1)), ("1".to_owned(), 4));
+        assert_eq!(messages(Some(0)), (String::new(), 5));
+    }
+
+    #[test]
+    fn one_line_and_inert_lines_cannot_start_a_command() {
+        assert_eq!(one_line("a\n::error::x\tb\u{2028}c"), "a ::error::x b c");
+        assert_eq!(
+            inert_lines("error: bad `x\n  ::add-mask::y`\n::error::z\u{1b}"),
+            "error: bad `x\n↳   ::add-mask::y`\n↳ ::error::z\u{241b}"
+        );
+        assert_eq!(inert_lines("a\n  b"), "a\n  b");
     }
 
     #[test]

@@ -9,11 +9,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
+
+use super::URI_PATH;
 use serde::Serialize;
 
 use super::Report;
-use crate::commands::rules::markdown as rule_markdown;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{FileId, Span};
 use crate::rules::{RULES, RuleMeta};
@@ -44,16 +45,6 @@ const CHAIN_RULES: &[&str] = &[
     "privilege/standing-privileged-access",
     "privilege/undeclared-privileged-role",
 ];
-
-/// Path characters kept as they are in a URI: RFC 3986 unreserved ones and
-/// `/`. Everything else (`:` included, so a first segment never reads as a
-/// scheme) is percent-encoded.
-const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/');
 
 #[derive(Serialize)]
 struct Log {
@@ -285,7 +276,7 @@ fn first_sentence(text: &str) -> &str {
 }
 
 fn rule_descriptor(meta: &RuleMeta) -> RuleDescriptor {
-    let help = rule_markdown(meta);
+    let help = meta.markdown();
     let mut tags = vec!["security".to_owned(), meta.category().to_owned()];
     tags.extend(
         meta.docs

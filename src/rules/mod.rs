@@ -55,6 +55,23 @@ impl RuleMeta {
     pub fn category(&self) -> &'static str {
         self.code.split('/').next().unwrap_or(self.code)
     }
+
+    /// The rule's documentation page (`rolelint rule CODE`, `docs/rules/`,
+    /// SARIF `help.markdown`).
+    pub fn markdown(&self) -> String {
+        let docs = &self.docs;
+        let controls: Vec<String> = docs.controls.iter().map(|c| format!("- {c}")).collect();
+        format!(
+            "# {code}\n\nDefault severity: **{severity}**\n\n{summary}\n\n## Why it matters\n\n{why}\n\n## Controls\n\n{controls}\n\n## Fails\n\n```yaml\n{failing}```\n\n## Passes\n\n```yaml\n{passing}```\n",
+            code = self.code,
+            severity = self.severity,
+            summary = docs.summary,
+            why = docs.why,
+            controls = controls.join("\n"),
+            failing = docs.failing,
+            passing = docs.passing,
+        )
+    }
 }
 
 /// An analyser over the resolved catalogue.
