@@ -63,9 +63,11 @@
 //! conflicts, expired unrevoked grants, missing expiry, excessive duration,
 //! terminated identities with access, stale credentials, overdue reviews,
 //! missing approval, self-approval, every `workflow/*` defect (one playbook
-//! each), and expired / unused suppressions. Rare temporary and individual
-//! grants also make `privilege/peer-outlier` (info) findings, about 0.4 per
-//! identity.
+//! each), and expired / unused suppressions. Rare access (long-tail roles,
+//! temporary elevation, direct grants, department mismatches: the `P_LONG_TAIL`,
+//! `P_ELEVATION`, `P_DIRECT_GRANT` and `P_DEPT_MISMATCH` rates, about 3% of
+//! the humans in all) also makes `privilege/peer-outlier` (info) findings,
+//! one per permission it brings: about 0.2 per identity.
 //!
 //! At the end one line is printed to stderr: files, documents and bytes
 //! written.
@@ -123,7 +125,12 @@ const P_GRANT_EXCESSIVE: f64 = 0.006;
 const P_GRANT_MISSING_EXPIRY: f64 = 0.1; // of grants of roles with max_grant_days
 const P_STANDING_PRIV: f64 = 0.015; // of privileged grants to humans
 const P_DIRECT_NO_JUSTIFICATION: f64 = 0.08; // of direct grants
-const P_DEPT_MISMATCH: f64 = 0.02; // of humans
+const P_DEPT_MISMATCH: f64 = 0.01; // of humans
+// Access few peers share, each a privilege/peer-outlier (info) per
+// permission it brings: kept rare so that infos stay a small share.
+const P_LONG_TAIL: f64 = 0.006; // of humans: a long-tail role of the department
+const P_ELEVATION: f64 = 0.015; // of humans: a temporary privileged role
+const P_DIRECT_GRANT: f64 = 0.01; // of humans: a direct permission grant
 const P_REDUNDANT: f64 = 0.01; // of identities
 const P_SOD_CONFLICT: f64 = 0.01; // of identities
 const P_TERMINATED_KEEPS_ACCESS: f64 = 0.25; // of terminated identities
@@ -2274,7 +2281,7 @@ impl Gen<'_> {
         } else if chance(&mut rng, 0.3) {
             routine.extend(cat.shared_roles.get(2));
         }
-        if chance(&mut rng, 0.03) {
+        if chance(&mut rng, P_LONG_TAIL) {
             // a long-tail role of the department
             let tail = |r: &Role| r.routine();
             routine.extend(self.find_role(&mut rng, &hold, &cat.roles_by_dept[d], tail));
@@ -2290,7 +2297,7 @@ impl Gen<'_> {
             grants.push(g);
         }
         // temporary elevation, mostly to the role the request playbook hands out
-        if chance(&mut rng, 0.045) {
+        if chance(&mut rng, P_ELEVATION) {
             let requested =
                 cat.request_role[d].filter(|&r| rng.u8(0..10) < 7 && self.can_hold(&hold, r));
             let elevated = requested.or_else(|| {
@@ -2313,7 +2320,7 @@ impl Gen<'_> {
                 }
                 if g.revoked.is_none()
                     && g.limit.is_none()
-                    && chance(&mut rng, P_STANDING_PRIV * 4.0)
+                    && chance(&mut rng, P_STANDING_PRIV * 12.0)
                 {
                     g.expires = None; // privilege/standing-privileged-access
                 }
@@ -2322,7 +2329,7 @@ impl Gen<'_> {
             }
         }
         // a direct ("exception") grant
-        if chance(&mut rng, 0.03)
+        if chance(&mut rng, P_DIRECT_GRANT)
             && let Some(mut g) = self.direct_grant(&mut rng, &mut hold, d, asof, &approver)
         {
             self.grant_defects(&mut rng, &mut g, &id, asof);

@@ -8,7 +8,19 @@ use serde::Serialize;
 use crate::model::{Id, Kind, Span};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    bitcode::Encode,
+    bitcode::Decode,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -33,7 +45,9 @@ impl fmt::Display for Severity {
 }
 
 /// The object a finding is about.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, bitcode::Encode, bitcode::Decode,
+)]
 pub struct ObjectRef {
     pub kind: Kind,
     pub id: Id,

@@ -20,6 +20,7 @@ pub mod report;
 pub mod rules;
 pub mod stats;
 pub mod suggest;
+pub mod timings;
 
 pub use diagnostic::{Diagnostic, ObjectRef, Related, Severity};
 

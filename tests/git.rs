@@ -59,13 +59,17 @@ fn json_of(output: &[u8]) -> Value {
 }
 
 /// `check --rev REV PATH --format json` (no `--rev` when `rev` is empty).
+/// Work-tree runs skip the cache (docs/cache.md), which would write into
+/// `.git/`: the tests check that `--rev` runs write nothing at all.
 fn check_json(path: &Path, rev: &str, code: i32) -> Value {
     let mut command = rolelint();
     command
         .arg("check")
         .arg(path)
         .args(["--now", "2026-11-26", "--format", "json"]);
-    if !rev.is_empty() {
+    if rev.is_empty() {
+        command.arg("--no-cache");
+    } else {
         command.args(["--rev", rev]);
     }
     let output = command.assert().code(code).get_output().stdout.clone();
@@ -169,6 +173,43 @@ fn human_output_shows_the_committed_source() {
     assert!(text.contains(r#"permissions: ["github:*"]"#), "{text}");
     assert!(text.contains("access/all.yaml:20:"), "{text}");
     assert!(!text.contains("WORK TREE EDIT"), "{text}");
+}
+
+#[test]
+fn catalogue_wide_limits_apply_to_a_revision() {
+    let mut repo = two_commits();
+    // The work tree's second file, committed: HEAD has two YAML files.
+    repo.commit("two files");
+    let run = |variable: &str, value: &str| {
+        let output = rolelint()
+            .arg("check")
+            .arg(repo.path())
+            .args(["--now", "2026-11-26", "--rev", "HEAD"])
+            .env(variable, value)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let files = run("ROLELINT_MAX_FILES", "1");
+    assert!(
+        files.contains("more than 1 YAML files") && files.contains("ROLELINT_MAX_FILES"),
+        "{files}"
+    );
+    let bytes = run("ROLELINT_MAX_TOTAL_BYTES", "100");
+    assert!(
+        bytes.contains("more than 100 bytes") && bytes.contains("ROLELINT_MAX_TOTAL_BYTES"),
+        "{bytes}"
+    );
+    // Within the limits, the revision is checked.
+    rolelint()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--now", "2026-11-26", "--rev", "HEAD~1"])
+        .env("ROLELINT_MAX_FILES", "1")
+        .assert()
+        .code(0);
 }
 
 #[test]

@@ -9,15 +9,15 @@ fn to_json(node: &Node) -> Json {
     match &node.value {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) => serde_json::json!(*i as i64),
+        Value::Int(i) => serde_json::json!(*i),
         Value::Float(x) => serde_json::json!(*x),
-        Value::Str(s) => Json::String(s.clone()),
+        Value::Str(s) => Json::String(s.to_string()),
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Map(entries) => Json::Object(
             entries
                 .iter()
                 .map(|(key, value)| match &key.value {
-                    Value::Str(key) => (key.clone(), to_json(value)),
+                    Value::Str(key) => (key.to_string(), to_json(value)),
                     other => (format!("{other:?}"), to_json(value)),
                 })
                 .collect(),

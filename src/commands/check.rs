@@ -9,10 +9,13 @@ use clap::{Args, ValueEnum};
 use super::{EXIT_FINDINGS, EXIT_OK, print};
 use crate::baseline::{self, Baseline};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Catalogue;
+use crate::load::cache::CacheSettings;
 use crate::load::{LoadError, LoadOptions};
 use crate::model::Date;
 use crate::report::{self, Report, human};
-use crate::rules;
+use crate::rules::{self, engine::Outcome};
+use crate::timings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -75,6 +78,26 @@ pub struct CheckArgs {
     /// findings not in the --baseline (nothing, without --baseline).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// List at most N findings, the most severe first, in the human,
+    /// github and markdown formats (default: 1000; github: 50); 0 lists
+    /// all. JSON and SARIF always list all; the exit code counts all.
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+    /// Keep parsed files in the on-disk cache, even in CI (default: on,
+    /// off when the CI variable is set); see docs/cache.md.
+    #[arg(long, overrides_with = "no_cache")]
+    pub cache: bool,
+    /// Do not read or write the cache.
+    #[arg(long, overrides_with = "cache")]
+    pub no_cache: bool,
+    /// Where the cache lives (default: .git/rolelint/ of the repository,
+    /// else the user cache directory; also ROLELINT_CACHE_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Print the time of each phase, and counts, to stderr after the run
+    /// (docs/performance.md).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Parses `--now`, defaulting to today in UTC.
@@ -115,11 +138,11 @@ pub fn describe_load_error(error: LoadError) -> anyhow::Error {
                     "\n  line {}, column {}: {}\n    | {}",
                     problem.span.line,
                     problem.span.column,
-                    problem.message,
-                    report::neutralise_controls(line)
+                    report::one_line(&problem.message),
+                    report::one_line(line)
                 ));
                 if let Some(help) = problem.help {
-                    message.push_str(&format!("\n    help: {help}"));
+                    message.push_str(&format!("\n    help: {}", report::one_line(&help)));
                 }
             }
             anyhow::anyhow!(message)
@@ -129,6 +152,10 @@ pub fn describe_load_error(error: LoadError) -> anyhow::Error {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
+    let started = std::time::Instant::now();
+    if args.timings {
+        timings::enable();
+    }
     let now = evaluation_date(args.now.as_deref())?;
     // Read before the analysis, to fail fast, and before anything is written,
     // so `--baseline F --write-baseline F` compares with F as it was.
@@ -140,6 +167,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         start: args.path.clone().unwrap_or_else(|| PathBuf::from(".")),
         config: args.config.clone(),
         rule_codes: rules::codes(),
+        cache: CacheSettings::from_command_line(
+            (args.cache || args.no_cache).then_some(args.cache),
+            args.cache_dir.clone(),
+        ),
         ..LoadOptions::default()
     };
     let (catalogue, mut outcome) =
@@ -151,6 +182,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         now,
     )?;
     outcome.findings = findings;
+    let rendering = timings::start(timings::Phase::Render);
     let report = Report {
         findings: &outcome.findings,
         sources: &catalogue.sources,
@@ -160,14 +192,22 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         suppressed: outcome.suppressed,
     };
     let text = match args.format {
-        Format::Json => report::json::render(&report),
+        // The two formats that can be long are streamed, not built whole.
+        Format::Json => {
+            print_streamed(|out| report::json::write(&report, out))?;
+            String::new()
+        }
         Format::Sarif => report::sarif::render(&report),
-        Format::Github => report::github::render(&report),
+        Format::Github => report::github::render_limited(
+            &report,
+            max_listed(args.max_findings, report::DEFAULT_MAX_ANNOTATIONS),
+        ),
         Format::Markdown => {
             let link_base = std::env::var(report::markdown::LINK_BASE_VAR).ok();
-            report::markdown::render(
+            report::markdown::render_limited(
                 &report,
                 link_base.as_deref().filter(|base| !base.is_empty()),
+                max_listed(args.max_findings, report::DEFAULT_MAX_LISTED),
             )
         }
         Format::Human => {
@@ -176,18 +216,83 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
                 color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
                 width: terminal_width(),
             };
-            human::render(&report, style)
+            let limit = max_listed(args.max_findings, report::DEFAULT_MAX_LISTED);
+            print_streamed(|out| human::write_limited(&report, style, limit, out))?;
+            String::new()
         }
     };
-    print(&text)?;
+    if !text.is_empty() {
+        print(&text)?;
+    }
     if let Some(baselined) = baselined {
         let human = args.format == Format::Human;
         if human {
             print(&baselined.summary_line())?;
         }
-        let _ = std::io::stderr().write_all(baselined.notes(!human).as_bytes());
+        // Stale entries quote the baseline file, which a pull request can edit.
+        let notes = report::inert_lines(&baselined.notes(!human));
+        let _ = std::io::stderr().write_all(notes.as_bytes());
+    }
+    drop(rendering);
+    if args.timings {
+        print_timings(&catalogue, &outcome, started.elapsed());
     }
     Ok(exit_code(&outcome.findings, args.fail_on))
+}
+
+/// `--timings`: the phases recorded during the run, to stderr.
+fn print_timings(catalogue: &Catalogue, outcome: &Outcome, total: std::time::Duration) {
+    let is_policy = |code: &str| rules::find(code).is_none();
+    timings::add(
+        timings::Phase::Policies,
+        outcome
+            .timings
+            .iter()
+            .filter(|(code, _)| is_policy(code))
+            .map(|(_, took)| *took)
+            .sum(),
+    );
+    timings::rule_times(&outcome.timings);
+    let counts = timings::Counts {
+        files: catalogue.sources.len(),
+        objects: catalogue.object_count(),
+        findings: outcome.findings.len(),
+        suppressed: outcome.suppressed,
+    };
+    let text = timings::render(&timings::snapshot(), &counts, total, |code| {
+        rules::find(code).map(|rule| rule.meta().category())
+    });
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    if let Some(cache) = &catalogue.cache {
+        let line = format!(
+            "  cache {}: {} files reused, {} read and parsed{}\n",
+            cache.file.display(),
+            cache.reused,
+            cache.parsed,
+            if cache.written { "; rewritten" } else { "" }
+        );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+}
+
+/// Writes to stdout through a buffer; a closed pipe (`| head`) is not an error.
+fn print_streamed(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// `--max-findings`: the format's default when not given, no limit for 0.
+fn max_listed(option: Option<usize>, default: usize) -> Option<usize> {
+    match option {
+        Some(0) => None,
+        Some(limit) => Some(limit),
+        None => Some(default),
+    }
 }
 
 fn terminal_width() -> usize {

@@ -86,7 +86,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            let _ = writeln!(std::io::stderr(), "rolelint: error: {error:#}");
+            // Errors may quote the catalogue (paths, keys, policy source lines).
+            let message = crate::report::inert_lines(&format!("rolelint: error: {error:#}"));
+            let _ = writeln!(std::io::stderr(), "{message}");
             ExitCode::from(EXIT_ERROR)
         }
     }

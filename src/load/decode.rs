@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Display;
 
-use super::yaml::{DocumentSlice, Node, Value};
+use super::yaml::{DocumentSlice, Location, Node, Value};
 use crate::model::{
     Action, Application, AppliesTo, Approver, Config, Credential, CredentialType, Criticality,
     Date, Defaults, FileId, Grant, Id, Identity, IdentityStatus, IdentityType, Kind, Labels,
@@ -58,7 +58,7 @@ impl<'a> Decoder<'a> {
 
     /// The absolute span of a node of this document.
     pub fn span(&self, node: &Node) -> Span {
-        location_span(self.file, &self.slice, &node.referenced)
+        location_span(self.file, &self.slice, &node.location)
     }
 
     fn problem(&mut self, span: Span, message: impl Into<String>, help: Option<String>) {
@@ -84,32 +84,29 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// Converts a serde-saphyr location inside a document slice to a file span.
-pub fn location_span(
-    file: FileId,
-    slice: &DocumentSlice,
-    location: &serde_saphyr::Location,
-) -> Span {
-    let span = location.span();
-    let offset = slice.start as u64 + span.byte_offset().unwrap_or(0);
-    let line = u64::from(slice.line) + location.line().saturating_sub(1);
+/// Converts a location inside a document slice to a file span.
+pub fn location_span(file: FileId, slice: &DocumentSlice, location: &Location) -> Span {
+    let offset = u32::try_from(slice.start)
+        .unwrap_or(u32::MAX)
+        .saturating_add(location.offset);
+    let line = slice.line.saturating_add(location.line.saturating_sub(1));
     Span {
         file,
-        offset: u32::try_from(offset).unwrap_or(u32::MAX),
-        len: u32::try_from(span.byte_len().unwrap_or(0)).unwrap_or(u32::MAX),
-        line: u32::try_from(line.max(1)).unwrap_or(u32::MAX),
-        column: u32::try_from(location.column().max(1)).unwrap_or(u32::MAX),
+        offset,
+        len: location.len,
+        line: line.max(1),
+        column: location.column.max(1),
     }
 }
 
 /// A mapping being read field by field; whatever is left at the end is unknown.
 struct Fields<'n> {
     span: Span,
-    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    entries: Vec<(&'n str, &'n Node<'n>, &'n Node<'n>)>,
     taken: Vec<bool>,
 }
 
-fn fields<'n>(cx: &mut Decoder, node: &'n Node, what: &str) -> Option<Fields<'n>> {
+fn fields<'n>(cx: &mut Decoder, node: &'n Node<'n>, what: &str) -> Option<Fields<'n>> {
     let Value::Map(pairs) = &node.value else {
         cx.wrong_type(node, &format!("{what} (a mapping)"));
         return None;
@@ -121,7 +118,7 @@ fn fields<'n>(cx: &mut Decoder, node: &'n Node, what: &str) -> Option<Fields<'n>
             cx.wrong_type(key, "a field name (a string)");
             continue;
         };
-        if let Some(first) = first_seen.get(name.as_str()) {
+        if let Some(first) = first_seen.get(name.as_ref()) {
             let first_line = cx.span(first).line;
             cx.problem(
                 cx.span(key),
@@ -131,7 +128,7 @@ fn fields<'n>(cx: &mut Decoder, node: &'n Node, what: &str) -> Option<Fields<'n>
             continue;
         }
         first_seen.insert(name, key);
-        entries.push((name.as_str(), key, value));
+        entries.push((name.as_ref(), key, value));
     }
     let taken = vec![false; entries.len()];
     Some(Fields {
@@ -142,7 +139,7 @@ fn fields<'n>(cx: &mut Decoder, node: &'n Node, what: &str) -> Option<Fields<'n>
 }
 
 impl<'n> Fields<'n> {
-    fn take(&mut self, name: &str) -> Option<&'n Node> {
+    fn take(&mut self, name: &str) -> Option<&'n Node<'n>> {
         let index = self.entries.iter().position(|(key, _, _)| *key == name)?;
         self.taken[index] = true;
         Some(self.entries[index].2)
@@ -155,7 +152,7 @@ impl<'n> Fields<'n> {
             .map(|(_, key, _)| cx.span(key))
     }
 
-    fn required(&mut self, cx: &mut Decoder, name: &str, what: &str) -> Option<&'n Node> {
+    fn required(&mut self, cx: &mut Decoder, name: &str, what: &str) -> Option<&'n Node<'n>> {
         let node = self.take(name);
         if node.is_none() {
             cx.problem(self.span, format!("{what} needs `{name}`"), None);
@@ -185,7 +182,7 @@ impl<'n> Fields<'n> {
 
 fn string(cx: &mut Decoder, node: &Node) -> Option<String> {
     match &node.value {
-        Value::Str(text) => Some(text.clone()),
+        Value::Str(text) => Some(text.as_ref().to_owned()),
         _ => {
             cx.wrong_type(node, "a string");
             None
@@ -254,7 +251,7 @@ fn boolean(cx: &mut Decoder, node: &Node) -> Option<Spanned<bool>> {
 
 fn positive_u32(cx: &mut Decoder, node: &Node) -> Option<Spanned<u32>> {
     match &node.value {
-        Value::Int(value) if *value >= 1 && *value <= i128::from(u32::MAX) => {
+        Value::Int(value) if *value >= 1 && *value <= i64::from(u32::MAX) => {
             Some(Spanned::new(*value as u32, cx.span(node)))
         }
         Value::Int(value) => {
@@ -306,8 +303,8 @@ fn keyword<T: Copy>(
 
 fn list<'n, T>(
     cx: &mut Decoder,
-    node: &'n Node,
-    mut item: impl FnMut(&mut Decoder, &'n Node) -> Option<T>,
+    node: &'n Node<'n>,
+    mut item: impl FnMut(&mut Decoder, &'n Node<'n>) -> Option<T>,
 ) -> Vec<T> {
     match &node.value {
         Value::Seq(items) => items.iter().filter_map(|node| item(cx, node)).collect(),
@@ -344,7 +341,9 @@ pub fn decode_document(cx: &mut Decoder, node: &Node) -> Decoded {
         return Decoded::NotOurs;
     };
     let api_version = match doc.take("apiVersion").map(|node| (node, &node.value)) {
-        Some((node, Value::Str(text))) if text.starts_with("rolelint/") => (node, text.clone()),
+        Some((node, Value::Str(text))) if text.starts_with("rolelint/") => {
+            (node, text.as_ref().to_owned())
+        }
         _ => {
             // Someone else's YAML: forget anything noticed on the way.
             cx.problems.clear();
@@ -414,7 +413,7 @@ fn opt<'n, T>(
     cx: &mut Decoder,
     doc: &mut Fields<'n>,
     name: &str,
-    read: impl FnOnce(&mut Decoder, &'n Node) -> Option<T>,
+    read: impl FnOnce(&mut Decoder, &'n Node<'n>) -> Option<T>,
 ) -> Option<T> {
     doc.take(name).and_then(|node| read(cx, node))
 }
@@ -423,7 +422,7 @@ fn opt_list<'n, T>(
     cx: &mut Decoder,
     doc: &mut Fields<'n>,
     name: &str,
-    item: impl FnMut(&mut Decoder, &'n Node) -> Option<T>,
+    item: impl FnMut(&mut Decoder, &'n Node<'n>) -> Option<T>,
 ) -> Vec<T> {
     doc.take(name)
         .map(|node| list(cx, node, item))

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use ignore::WalkState;
 use ignore::overrides::OverrideBuilder;
@@ -80,6 +81,95 @@ pub enum DiscoverError {
     },
     #[error("cannot resolve the catalogue root: {0}")]
     Root(#[source] std::io::Error),
+    #[error(
+        "the catalogue has more than {limit} YAML files, rolelint's limit; nothing was analysed. \
+         If the catalogue really is that large, raise the limit with the environment variable \
+         {MAX_FILES_ENV} (e.g. {MAX_FILES_ENV}={suggested})",
+        suggested = limit.saturating_mul(2)
+    )]
+    TooManyFiles { limit: usize },
+    #[error(
+        "the catalogue's YAML files hold more than {limit} bytes, rolelint's limit; nothing was \
+         analysed. If the catalogue really is that large, raise the limit with the environment \
+         variable {MAX_TOTAL_BYTES_ENV} (e.g. {MAX_TOTAL_BYTES_ENV}={suggested})",
+        suggested = limit.saturating_mul(2)
+    )]
+    TooManyBytes { limit: u64 },
+    #[error("{variable} must be a whole number greater than 0, not `{value}`")]
+    BadLimit {
+        variable: &'static str,
+        value: String,
+    },
+}
+
+/// The environment variable that sets [`CatalogueLimits::max_files`].
+pub const MAX_FILES_ENV: &str = "ROLELINT_MAX_FILES";
+/// The environment variable that sets [`CatalogueLimits::max_total_bytes`].
+pub const MAX_TOTAL_BYTES_ENV: &str = "ROLELINT_MAX_TOTAL_BYTES";
+
+/// Bounds on the whole catalogue, so that the per-file limits cannot be
+/// sidestepped by splitting a hostile input across many files.
+///
+/// The defaults are about three times what a catalogue of a million
+/// identities needs (some 700,000 files and 3 GB).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatalogueLimits {
+    /// Most YAML files under the configured paths (refused ones included).
+    pub max_files: usize,
+    /// Most bytes in those files together.
+    pub max_total_bytes: u64,
+}
+
+impl Default for CatalogueLimits {
+    fn default() -> Self {
+        CatalogueLimits {
+            max_files: 2_000_000,
+            max_total_bytes: 10 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+impl CatalogueLimits {
+    /// The defaults, overridden by [`MAX_FILES_ENV`] and [`MAX_TOTAL_BYTES_ENV`].
+    pub fn from_env() -> Result<Self, DiscoverError> {
+        let mut limits = CatalogueLimits::default();
+        if let Some(value) = positive_from_env(MAX_FILES_ENV)? {
+            limits.max_files = usize::try_from(value).unwrap_or(usize::MAX);
+        }
+        if let Some(value) = positive_from_env(MAX_TOTAL_BYTES_ENV)? {
+            limits.max_total_bytes = value;
+        }
+        Ok(limits)
+    }
+
+    /// Checks totals found some other way (the files of a Git revision).
+    pub fn check(&self, files: usize, total_bytes: u64) -> Result<(), DiscoverError> {
+        if files > self.max_files {
+            return Err(DiscoverError::TooManyFiles {
+                limit: self.max_files,
+            });
+        }
+        if total_bytes > self.max_total_bytes {
+            return Err(DiscoverError::TooManyBytes {
+                limit: self.max_total_bytes,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn positive_from_env(variable: &'static str) -> Result<Option<u64>, DiscoverError> {
+    let Some(value) = std::env::var_os(variable) else {
+        return Ok(None);
+    };
+    let value = value.to_string_lossy();
+    match value.trim().parse::<u64>() {
+        Ok(number) if number > 0 => Ok(Some(number)),
+        _ => Err(DiscoverError::BadLimit {
+            variable,
+            value: value.into_owned(),
+        }),
+    }
 }
 
 fn is_yaml(path: &Path) -> bool {
@@ -100,7 +190,19 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// Walks the configured paths in parallel and returns the YAML files in
 /// plain byte order of their relative paths, which is the catalogue's order.
+/// The catalogue-wide limits come from the environment ([`CatalogueLimits::from_env`]).
 pub fn discover(root: &Path, config: &Config) -> Result<Vec<Found>, DiscoverError> {
+    discover_with_limits(root, config, &CatalogueLimits::from_env()?)
+}
+
+/// [`discover`] with explicit catalogue-wide limits. The walk stops as soon
+/// as one is exceeded, so a tree of ten million files costs no more than
+/// one just over the limit.
+pub fn discover_with_limits(
+    root: &Path,
+    config: &Config,
+    limits: &CatalogueLimits,
+) -> Result<Vec<Found>, DiscoverError> {
     let canonical_root = root.canonicalize().map_err(DiscoverError::Root)?;
     let mut overrides = OverrideBuilder::new(&canonical_root);
     for glob in &config.exclude {
@@ -140,21 +242,40 @@ pub fn discover(root: &Path, config: &Config) -> Result<Vec<Found>, DiscoverErro
         .parents(true);
 
     let found = Mutex::new(Vec::new());
+    let files = AtomicUsize::new(0);
+    let bytes = AtomicU64::new(0);
+    let exceeded = AtomicBool::new(false);
     builder.build_parallel().run(|| {
         let found = &found;
         let canonical_root = &canonical_root;
+        let (files, bytes, exceeded) = (&files, &bytes, &exceeded);
         Box::new(move |entry| {
             let Ok(entry) = entry else {
                 return WalkState::Continue;
             };
-            if let Some(item) = classify(canonical_root, &entry)
-                && let Ok(mut found) = found.lock()
-            {
+            let Some(item) = classify(canonical_root, &entry) else {
+                return WalkState::Continue;
+            };
+            let size = match &item {
+                // A symbolic link was resolved inside the root: count its target.
+                Found::File(_) => std::fs::metadata(entry.path()).map_or(0, |meta| meta.len()),
+                Found::Refused { .. } => 0,
+            };
+            let files = files.fetch_add(1, Ordering::Relaxed) + 1;
+            let bytes = bytes.fetch_add(size, Ordering::Relaxed) + size;
+            if files > limits.max_files || bytes > limits.max_total_bytes {
+                exceeded.store(true, Ordering::Relaxed);
+                return WalkState::Quit;
+            }
+            if let Ok(mut found) = found.lock() {
                 found.push(item);
             }
             WalkState::Continue
         })
     });
+    if exceeded.into_inner() {
+        limits.check(files.into_inner(), bytes.into_inner())?;
+    }
     let mut found = found.into_inner().unwrap_or_default();
     // The configuration is not part of the catalogue.
     found.retain(|item| item.path() != CONFIG_FILE);
@@ -170,10 +291,17 @@ fn classify(root: &Path, entry: &ignore::DirEntry) -> Option<Found> {
         return None;
     }
     let file_type = entry.file_type()?;
-    let relative = relative(root, path)?;
     if file_type.is_dir() {
         return None;
     }
+    let Some(relative) = relative(root, path) else {
+        // Not silently skipped: a file that cannot be named is still there.
+        let shown = path.strip_prefix(root).unwrap_or(path);
+        return Some(Found::Refused {
+            path: shown.to_string_lossy().replace('\\', "/"),
+            reason: "file name is not valid UTF-8; not read".to_owned(),
+        });
+    };
     if file_type.is_symlink() {
         let refuse = |reason: &str| Found::Refused {
             path: relative.clone(),
@@ -197,4 +325,97 @@ fn classify(root: &Path, entry: &ignore::DirEntry) -> Option<Found> {
         });
     }
     Some(Found::File(relative))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(files: usize, bytes_each: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for index in 0..files {
+            let path = dir.path().join(format!("part-{}/f{index}.yaml", index % 3));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x".repeat(bytes_each)).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn splitting_across_files_does_not_escape_the_catalogue_limits() {
+        let dir = tree(12, 100);
+        let config = Config::default();
+        let limits = CatalogueLimits {
+            max_files: 12,
+            max_total_bytes: 1_200,
+        };
+        let found = discover_with_limits(dir.path(), &config, &limits).unwrap();
+        assert_eq!(found.len(), 12);
+
+        let fewer_files = CatalogueLimits {
+            max_files: 11,
+            ..limits
+        };
+        let error = discover_with_limits(dir.path(), &config, &fewer_files).unwrap_err();
+        assert!(matches!(error, DiscoverError::TooManyFiles { limit: 11 }));
+        let message = error.to_string();
+        assert!(
+            message.contains("more than 11 YAML files") && message.contains(MAX_FILES_ENV),
+            "{message}"
+        );
+
+        let fewer_bytes = CatalogueLimits {
+            max_total_bytes: 1_199,
+            ..limits
+        };
+        let error = discover_with_limits(dir.path(), &config, &fewer_bytes).unwrap_err();
+        assert!(matches!(
+            error,
+            DiscoverError::TooManyBytes { limit: 1_199 }
+        ));
+        assert!(error.to_string().contains(MAX_TOTAL_BYTES_ENV));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_name_that_is_not_utf8_is_refused_not_skipped() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.yaml");
+        std::fs::write(dir.path().join(name), "id: x\n").unwrap();
+        let found =
+            discover_with_limits(dir.path(), &Config::default(), &CatalogueLimits::default())
+                .unwrap();
+        assert_eq!(
+            found,
+            vec![Found::Refused {
+                path: "caf\u{fffd}.yaml".to_owned(),
+                reason: "file name is not valid UTF-8; not read".to_owned(),
+            }]
+        );
+    }
+
+    #[test]
+    fn totals_from_elsewhere_are_checked_alike() {
+        let limits = CatalogueLimits {
+            max_files: 2,
+            max_total_bytes: 10,
+        };
+        assert!(limits.check(2, 10).is_ok());
+        assert!(matches!(
+            limits.check(3, 0),
+            Err(DiscoverError::TooManyFiles { .. })
+        ));
+        assert!(matches!(
+            limits.check(1, 11),
+            Err(DiscoverError::TooManyBytes { .. })
+        ));
+    }
+
+    #[test]
+    fn defaults_hold_a_million_identities() {
+        let limits = CatalogueLimits::default();
+        assert!(limits.max_files >= 2 * 700_000);
+        assert!(limits.max_total_bytes >= 2 * 3_000_000_000);
+    }
 }

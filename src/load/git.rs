@@ -25,7 +25,7 @@ use gix::objs::tree::EntryKind;
 use ignore::Match;
 use ignore::overrides::{Override, OverrideBuilder};
 
-use super::discover::{CONFIG_FILE, DiscoverError, Found};
+use super::discover::{CONFIG_FILE, CatalogueLimits, DiscoverError, Found};
 use super::{Catalogue, FileSource, LoadError, LoadOptions, assemble, parse_config, read_config};
 use crate::model::Config;
 use crate::policy::{PolicyError, PolicySource};
@@ -220,6 +220,22 @@ pub fn load_revision(options: &LoadOptions, revision: &str) -> Result<AtRevision
         WalkError::Discover(error) => GitError::Load(LoadError::Discover(error)),
         WalkError::Objects(source) => objects_error(revision, source),
     })?;
+    // The work-tree walk's catalogue-wide limits, on the revision's files:
+    // a revision is as untrusted as a work tree.
+    let limits = CatalogueLimits::from_env().map_err(LoadError::Discover)?;
+    limits
+        .check(walk.found.len(), 0)
+        .map_err(LoadError::Discover)?;
+    let mut total_bytes = 0u64;
+    for id in walk.blobs.values() {
+        let header = repository
+            .find_header(*id)
+            .map_err(|error| objects_error(revision, error))?;
+        total_bytes = total_bytes.saturating_add(header.size());
+    }
+    limits
+        .check(walk.found.len(), total_bytes)
+        .map_err(LoadError::Discover)?;
     let policies = if config.policies.is_empty() {
         Vec::new()
     } else {

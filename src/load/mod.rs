@@ -4,6 +4,7 @@
 //! order (plain byte order of relative paths, then position in the file), so
 //! everything downstream is deterministic whatever the thread count.
 
+pub mod cache;
 pub mod decode;
 pub mod discover;
 pub mod git;
@@ -31,6 +32,12 @@ pub trait FileSource: Send + Sync {
     /// Reads a file by its path relative to the root, at most `limit` bytes
     /// (a larger file is an error, so it is never held in memory whole).
     fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>>;
+
+    /// The directory the files are in, when they are files on disk whose
+    /// stat data can key the cache (`None`: never cached).
+    fn disk_root(&self) -> Option<&Path> {
+        None
+    }
 }
 
 /// Files of a directory on disk.
@@ -41,6 +48,7 @@ pub struct WorkTree {
 
 impl FileSource for WorkTree {
     fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
+        let started = crate::timings::enabled().then(std::time::Instant::now);
         let file = std::fs::File::open(self.root.join(path))?;
         let mut bytes = Vec::new();
         file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -49,7 +57,14 @@ impl FileSource for WorkTree {
                 "file is larger than the limit of {limit} bytes"
             )));
         }
+        if let Some(started) = started {
+            crate::timings::file_read(&bytes, started.elapsed());
+        }
         Ok(bytes)
+    }
+
+    fn disk_root(&self) -> Option<&Path> {
+        Some(&self.root)
     }
 }
 
@@ -163,6 +178,8 @@ pub struct Catalogue {
     /// The catalogue root on disk (`None` when loaded from memory): custom
     /// policy globs are relative to it.
     pub root: Option<PathBuf>,
+    /// What the cache of parsed files did (`None`: not used).
+    pub cache: Option<cache::CacheUsage>,
 }
 
 impl Catalogue {
@@ -208,10 +225,13 @@ pub struct LoadOptions {
     pub limits: YamlLimits,
     /// Rule codes that suppressions and severity overrides may name.
     pub rule_codes: Vec<&'static str>,
+    /// The cache of parsed files (docs/cache.md); `None`: no cache.
+    pub cache: Option<cache::CacheSettings>,
 }
 
 /// Loads the catalogue under `options.start` from the work tree.
 pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
+    let discovering = crate::timings::start(crate::timings::Phase::Discover);
     // An absolute start, so the upward search for rolelint.yaml can climb
     // out of a relative path such as `.`.
     let start = options
@@ -229,10 +249,13 @@ pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
         None => Config::default(),
     };
     let found = discover::discover(&root.dir, &config)?;
+    drop(discovering);
     let source = WorkTree {
         root: root.dir.clone(),
     };
+    let parsing = crate::timings::start(crate::timings::Phase::Parse);
     let mut catalogue = assemble(config, found, Box::new(source), options);
+    drop(parsing);
     catalogue.root = Some(root.dir);
     Ok(catalogue)
 }
@@ -280,23 +303,42 @@ pub fn assemble(
     options: &LoadOptions,
 ) -> Catalogue {
     let limits = options.limits;
-    let results: Vec<FileResult> = found
+    let session = match (&options.cache, source.disk_root()) {
+        (Some(settings), Some(root)) => {
+            cache::Session::open(settings, root, &limits, &options.rule_codes)
+        }
+        _ => None,
+    };
+    let read_and_parse = |file: FileId, path: &str| match source.read(path, limits.max_file_bytes) {
+        Ok(bytes) => parse_file(file, &bytes, &limits, &options.rule_codes),
+        Err(error) => FileResult::problem(file_problem(
+            file,
+            &format!("cannot read the file: {error}"),
+        )),
+    };
+    let (results, outcomes): (Vec<FileResult>, Vec<cache::Outcome>) = found
         .par_iter()
         .enumerate()
         .map(|(index, found)| {
             let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
-            match found {
-                Found::Refused { reason, .. } => FileResult::problem(file_problem(file, reason)),
-                Found::File(path) => match source.read(path, limits.max_file_bytes) {
-                    Ok(bytes) => parse_file(file, &bytes, &limits, &options.rule_codes),
-                    Err(error) => FileResult::problem(file_problem(
-                        file,
-                        &format!("cannot read the file: {error}"),
-                    )),
-                },
+            match (found, &session) {
+                (Found::Refused { reason, .. }, _) => (
+                    FileResult::problem(file_problem(file, reason)),
+                    cache::Outcome::NotStored,
+                ),
+                (Found::File(path), Some(session)) => {
+                    session.file(file, path, || read_and_parse(file, path))
+                }
+                (Found::File(path), None) => {
+                    (read_and_parse(file, path), cache::Outcome::NotStored)
+                }
             }
         })
-        .collect();
+        .unzip();
+    let cache = session.map(|session| {
+        let paths: Vec<&str> = found.iter().map(Found::path).collect();
+        session.finish(&paths, outcomes)
+    });
 
     let mut catalogue = Catalogue {
         config,
@@ -315,6 +357,7 @@ pub fn assemble(
         findings: Vec::new(),
         invalid: Default::default(),
         root: None,
+        cache,
     };
     let mut first_of: HashMap<(Kind, Id), Span> = HashMap::new();
     for result in results {
@@ -496,42 +539,24 @@ fn looks_like_ours(document: &str) -> bool {
     })
 }
 
-fn is_limit(error: &serde_saphyr::Error) -> bool {
-    use serde_saphyr::Error as E;
-    matches!(
-        error.without_snippet(),
-        E::Budget { .. }
-            | E::AliasReplayLimitExceeded { .. }
-            | E::AliasExpansionLimitExceeded { .. }
-            | E::AliasReplayStackDepthExceeded { .. }
-            | E::AliasReplayCounterOverflow { .. }
-    ) || error.to_string().contains("limit")
+fn is_limit(error: &yaml::YamlError) -> bool {
+    error.limit
 }
 
-fn syntax_problem(file: FileId, slice: &DocumentSlice, error: &serde_saphyr::Error) -> Problem {
-    let span = match error.location() {
-        Some(location) => decode::location_span(file, slice, &location),
-        None => Span {
-            file,
-            offset: u32::try_from(slice.start).unwrap_or(u32::MAX),
-            len: 0,
-            line: slice.line,
-            column: 1,
-        },
+fn syntax_problem(file: FileId, slice: &DocumentSlice, error: &yaml::YamlError) -> Problem {
+    let span = decode::location_span(file, slice, &error.location);
+    // A limit is not a syntax error: say which limit refused the document.
+    let (message, help) = if is_limit(error) {
+        (
+            format!("YAML document refused: {}", error.message),
+            Some("rolelint bounds nesting depth, node count and alias expansion per document to stay safe on untrusted input".to_owned()),
+        )
+    } else {
+        (format!("YAML syntax error: {}", error.message), None)
     };
-    let message = error.without_snippet().to_string();
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(&message)
-        .trim()
-        .to_owned();
-    let help = is_limit(error).then(|| {
-        "rolelint bounds nesting depth, node count and alias expansion per document to stay safe on untrusted input".to_owned()
-    });
     Problem {
         span,
-        message: format!("YAML syntax error: {message}"),
+        message,
         help,
     }
 }

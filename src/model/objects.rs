@@ -25,6 +25,7 @@ pub struct Origin {
 }
 
 keyword_enum! {
+    #[derive(bitcode::Encode, bitcode::Decode)]
     /// The kinds of catalogue object. Each has its own id namespace.
     pub enum Kind {
         Application = "Application",
@@ -37,18 +38,22 @@ keyword_enum! {
 }
 
 keyword_enum! {
+    #[derive(bitcode::Encode, bitcode::Decode)]
     pub enum Criticality { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
 }
 
 keyword_enum! {
+    #[derive(bitcode::Encode, bitcode::Decode)]
     pub enum IdentityType { Human = "human", Service = "service", Agent = "agent" }
 }
 
 keyword_enum! {
+    #[derive(bitcode::Encode, bitcode::Decode)]
     pub enum IdentityStatus { Active = "active", Suspended = "suspended", Terminated = "terminated" }
 }
 
 keyword_enum! {
+    #[derive(bitcode::Encode, bitcode::Decode)]
     pub enum CredentialType {
         ApiKey = "api_key",
         Password = "password",
@@ -59,10 +64,12 @@ keyword_enum! {
 }
 
 keyword_enum! {
+    #[derive(bitcode::Encode, bitcode::Decode)]
     pub enum Trigger { Joiner = "joiner", Mover = "mover", Leaver = "leaver", Request = "request", Schedule = "schedule" }
 }
 
 keyword_enum! {
+    #[derive(bitcode::Encode, bitcode::Decode)]
     pub enum Action {
         Approve = "approve",
         RequireMfa = "require_mfa",

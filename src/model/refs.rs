@@ -9,7 +9,9 @@ use serde::Serialize;
 pub const ID_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._@-]*$";
 
 /// An object id: `^[A-Za-z0-9][A-Za-z0-9._@-]*$`, case-sensitive.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, bitcode::Encode, bitcode::Decode,
+)]
 #[serde(transparent)]
 pub struct Id(String);
 
@@ -73,7 +75,7 @@ impl JsonSchema for Id {
 }
 
 /// `app:perm` or the wildcard `app:*`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, bitcode::Encode, bitcode::Decode)]
 pub struct PermissionRef {
     pub application: Id,
     /// `None` for the wildcard `app:*`.
@@ -112,7 +114,7 @@ impl fmt::Display for PermissionRef {
 }
 
 /// Who is accountable or approves: an identity, or a team written `team:<id>`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, bitcode::Encode, bitcode::Decode)]
 pub enum Principal {
     Identity(Id),
     Team(Id),
@@ -139,7 +141,7 @@ impl fmt::Display for Principal {
 
 /// Approvers of a playbook `approve` step: a principal, or a keyword resolved
 /// when the playbook runs. Keywords take precedence over identity ids.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, bitcode::Encode, bitcode::Decode)]
 pub enum Approver {
     Manager,
     RoleOwner,
@@ -175,7 +177,7 @@ impl fmt::Display for Approver {
 }
 
 /// One item of a SodRule side: a permission reference or `role:<id>`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, bitcode::Encode, bitcode::Decode)]
 pub enum SodItem {
     Permission(PermissionRef),
     Role(Id),

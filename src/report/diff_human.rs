@@ -4,7 +4,7 @@
 //! and a summary line.
 
 use super::human::{self, Style};
-use super::{Report, neutralise_controls};
+use super::{Report, one_line};
 use crate::diagnostic::Diagnostic;
 use crate::diff::{DiffReport, Direction, PermissionImpact, SeverityCounts};
 use crate::load::SourceMap;
@@ -33,7 +33,7 @@ fn impact(out: &mut String, impact: &PermissionImpact) {
     };
     out.push_str(&format!(
         "  {sign} {}{privileged} {verb} by {}, {}\n",
-        neutralise_controls(impact.permission),
+        one_line(impact.permission),
         plural(impact.roles.len(), "role"),
         counted(impact.identities.len(), "identity", "identities"),
     ));
@@ -55,8 +55,8 @@ fn impact(out: &mut String, impact: &PermissionImpact) {
         };
         out.push_str(&format!(
             "      {kind} {}: {}{more}\n",
-            neutralise_controls(&subject.id),
-            neutralise_controls(&route)
+            one_line(&subject.id),
+            one_line(&route)
         ));
     }
     if total > SUBJECTS_SHOWN {
@@ -70,16 +70,16 @@ fn impact(out: &mut String, impact: &PermissionImpact) {
 fn resolved_line(sources: &SourceMap, finding: &Diagnostic) -> String {
     let mut line = format!("  {} {}", finding.severity, finding.rule);
     if let Some(object) = &finding.object {
-        line.push_str(&format!(" {}", neutralise_controls(&object.to_string())));
+        line.push_str(&format!(" {}", one_line(&object.to_string())));
     }
     if let Some(detail) = &finding.detail {
-        line.push_str(&format!(" · {}", neutralise_controls(detail)));
+        line.push_str(&format!(" · {}", one_line(detail)));
     }
-    line.push_str(&format!(": {}", neutralise_controls(&finding.message)));
+    line.push_str(&format!(": {}", one_line(&finding.message)));
     if let Some(span) = finding.span {
         line.push_str(&format!(
             " ({}:{})",
-            neutralise_controls(sources.path(span.file)),
+            one_line(sources.path(span.file)),
             span.line
         ));
     }
@@ -141,8 +141,8 @@ pub fn render(report: &DiffReport, style: Style) -> String {
     let diff = report.diff;
     let mut out = format!(
         "rolelint diff: {} → {}\n\n",
-        neutralise_controls(&report.base.describe()),
-        neutralise_controls(&report.head.describe())
+        one_line(&report.base.describe()),
+        one_line(&report.head.describe())
     );
     if !diff.access.is_empty() {
         out.push_str("Access changes:\n");

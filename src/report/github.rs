@@ -73,11 +73,23 @@ fn annotation(report: &Report, finding: &Diagnostic) -> String {
 
 /// Renders one workflow command per finding, in report order, and nothing else.
 pub fn render(report: &Report) -> String {
-    report
-        .findings
-        .iter()
+    render_limited(report, None)
+}
+
+/// Renders at most `limit` workflow commands (the most severe findings, see
+/// [`super::listed`]); when some are left out, a last plain line (not a
+/// command) says how many.
+pub fn render_limited(report: &Report, limit: Option<usize>) -> String {
+    let (listed, not_listed) = super::listed(report.findings, limit);
+    let mut out: String = listed
+        .into_iter()
         .map(|finding| annotation(report, finding))
-        .collect()
+        .collect();
+    if let (Some(limit), 1..) = (limit, not_listed) {
+        out.push_str(&super::not_listed_line(not_listed, limit));
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]

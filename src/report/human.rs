@@ -12,7 +12,7 @@ use miette::{
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Report, neutralise_controls};
+use super::{Report, neutralise_controls, one_line};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Span;
 
@@ -186,7 +186,12 @@ impl MietteDiagnostic for Rendered {
     }
 }
 
-/// Reads each file with findings once.
+/// Files with findings kept at a time. Findings come sorted by file, so
+/// each file is read about once, and memory stays bounded however many
+/// files have findings.
+const CACHED_FILES: usize = 16;
+
+/// Reads files with findings, keeping the last few.
 struct Sources<'a> {
     report: &'a Report<'a>,
     cache: std::collections::HashMap<crate::model::FileId, Option<String>>,
@@ -199,11 +204,14 @@ impl Sources<'_> {
         label: Option<String>,
     ) -> (Option<Window>, Option<LabeledSpan>) {
         let report = self.report;
+        if self.cache.len() >= CACHED_FILES && !self.cache.contains_key(&span.file) {
+            self.cache.clear();
+        }
         let text = self
             .cache
             .entry(span.file)
             .or_insert_with(|| report.sources.text(span.file));
-        let name = neutralise_controls(report.sources.path(span.file));
+        let name = one_line(report.sources.path(span.file));
         match text {
             Some(text) => {
                 let (window, place) = window(name, text, span);
@@ -230,7 +238,7 @@ fn rendered(sources: &mut Sources, finding: &Diagnostic) -> Rendered {
         (None, Some(detail)) => Some(detail.clone()),
         (None, None) => None,
     }
-    .map(|label| neutralise_controls(&label));
+    .map(|label| one_line(&label));
     let (source, label) = match finding.span {
         Some(span) => sources.snippet(span, label),
         None => (None, None),
@@ -241,7 +249,7 @@ fn rendered(sources: &mut Sources, finding: &Diagnostic) -> Rendered {
         .map(|related| {
             let (source, label) = sources.snippet(related.span, None);
             Rendered {
-                message: neutralise_controls(&related.message),
+                message: one_line(&related.message),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
@@ -252,10 +260,10 @@ fn rendered(sources: &mut Sources, finding: &Diagnostic) -> Rendered {
         })
         .collect();
     Rendered {
-        message: neutralise_controls(&finding.message),
-        code: Some(finding.rule.to_owned()),
+        message: one_line(&finding.message),
+        code: Some(one_line(finding.rule)),
         severity: severity(finding.severity),
-        help: finding.help.as_deref().map(neutralise_controls),
+        help: finding.help.as_deref().map(one_line),
         source,
         label,
         related,
@@ -264,6 +272,27 @@ fn rendered(sources: &mut Sources, finding: &Diagnostic) -> Rendered {
 
 /// Renders every finding, then the summary line.
 pub fn render(report: &Report, style: Style) -> String {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail; everything written is UTF-8.
+    let _ = write(report, style, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes what [`render`] returns into `out` (give it a buffered writer),
+/// one finding at a time.
+pub fn write(report: &Report, style: Style, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    write_limited(report, style, None, out)
+}
+
+/// [`write`], listing at most `limit` findings (the most severe, see
+/// [`super::listed`]); the summary line still counts them all, and a last
+/// line says how many were left out.
+pub fn write_limited(
+    report: &Report,
+    style: Style,
+    limit: Option<usize>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -277,17 +306,24 @@ pub fn render(report: &Report, style: Style) -> String {
         report,
         cache: Default::default(),
     };
-    let mut out = String::new();
-    for finding in report.findings {
+    let mut text = String::new();
+    let (listed, not_listed) = super::listed(report.findings, limit);
+    for finding in listed {
+        text.clear();
         let rendered = rendered(&mut sources, finding);
-        if handler.render_report(&mut out, &rendered).is_err() {
-            out.push_str(&format!("{}: {}\n", finding.rule, rendered.message));
+        if handler.render_report(&mut text, &rendered).is_err() {
+            text.push_str(&format!("{}: {}\n", finding.rule, rendered.message));
         }
-        out.push('\n');
+        text.push('\n');
+        out.write_all(text.as_bytes())?;
     }
-    out.push_str(&summary(report));
-    out.push('\n');
-    out
+    out.write_all(summary(report).as_bytes())?;
+    out.write_all(b"\n")?;
+    if let (Some(limit), 1..) = (limit, not_listed) {
+        out.write_all(super::not_listed_line(not_listed, limit).as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 fn plural(count: usize, word: &str) -> String {

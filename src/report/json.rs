@@ -1,6 +1,8 @@
 //! `--format json`: the stable, sorted document of CLI.md.
 
-use serde::Serialize;
+use std::io::{self, Write};
+
+use serde::{Serialize, Serializer};
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
@@ -10,8 +12,24 @@ struct Output<'a> {
     version: u32,
     tool: Tool,
     now: String,
-    findings: Vec<Finding<'a>>,
+    findings: Findings<'a>,
     summary: Summary,
+}
+
+/// The findings, serialized one by one as they are converted, so that no
+/// copy of the whole list is built.
+struct Findings<'a>(&'a Report<'a>);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(
+            report
+                .findings
+                .iter()
+                .map(|diagnostic| finding(report, diagnostic)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -85,6 +103,15 @@ fn finding<'a>(report: &'a Report, diagnostic: &'a Diagnostic) -> Finding<'a> {
 
 /// Renders the report as pretty JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail, and serde_json writes UTF-8 only.
+    let _ = write(report, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the report as [`render`] does, streaming into `out` (give it a
+/// buffered writer).
+pub fn write(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let counts = report.counts();
     let output = Output {
         version: 1,
@@ -93,11 +120,7 @@ pub fn render(report: &Report) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         now: report.now.to_string(),
-        findings: report
-            .findings
-            .iter()
-            .map(|diagnostic| finding(report, diagnostic))
-            .collect(),
+        findings: Findings(report),
         summary: Summary {
             files: report.files,
             objects: report.objects,
@@ -107,8 +130,7 @@ pub fn render(report: &Report) -> String {
             suppressed: report.suppressed,
         },
     };
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
-    text.push('\n');
-    text
+    // Plain structs of strings and numbers: only the writer can fail.
+    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }

@@ -132,11 +132,15 @@ impl Walker<'_, '_> {
 
     fn permission(&mut self, permission: &Spanned<PermissionRef>, what: &str) {
         let graph = self.graph;
-        let written = permission.value.to_string();
-        match graph
+        // Written out only for a finding: most references resolve.
+        let resolved = graph
             .permissions
-            .resolve(&graph.applications, &permission.value)
-        {
+            .resolve(&graph.applications, &permission.value);
+        if let Resolved::Permissions(_) = resolved {
+            return;
+        }
+        let written = permission.value.to_string();
+        match resolved {
             Resolved::Permissions(_) => {}
             Resolved::UnknownApplication => {
                 let message = format!(

@@ -34,7 +34,8 @@ pub fn is_active_human(identity: &Identity) -> bool {
 ///
 /// Among the privileged permissions reached at the shortest distance, the
 /// first in permission order (applications in path order, then declaration
-/// order) is chosen, so the result is deterministic.
+/// order) is chosen, and of the parents that reach it, the first in the
+/// role's `inherits` list, so the result is deterministic.
 pub struct PrivilegePaths {
     /// Number of `inherits` hops to the nearest role that lists a privileged
     /// permission itself; `None` when the role reaches none.
@@ -43,6 +44,17 @@ pub struct PrivilegePaths {
     permission: Vec<PermId>,
     /// The next role on the path (the role itself when the distance is 0).
     next: Vec<Ix>,
+}
+
+/// Where `parent` stands in `role`'s `inherits` list: of two parents that
+/// reach the same permission equally fast, the one listed first is named, so
+/// the path does not depend on the order of files and documents.
+fn parent_rank(graph: &Graph, role: usize, parent: Ix) -> usize {
+    graph.role_facts[role]
+        .parents
+        .iter()
+        .position(|candidate| *candidate == parent)
+        .unwrap_or(usize::MAX)
 }
 
 impl PrivilegePaths {
@@ -90,7 +102,14 @@ impl PrivilegePaths {
                         paths.next[heir] = role;
                         queue.push_back(heir as Ix);
                     }
-                    Some(found) if found == distance + 1 && permission < paths.permission[heir] => {
+                    Some(found)
+                        if found == distance + 1
+                            && (permission, parent_rank(graph, heir, role))
+                                < (
+                                    paths.permission[heir],
+                                    parent_rank(graph, heir, paths.next[heir]),
+                                ) =>
+                    {
                         paths.permission[heir] = permission;
                         paths.next[heir] = role;
                     }

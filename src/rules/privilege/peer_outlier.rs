@@ -256,6 +256,12 @@ impl Rule for PeerOutlier {
             if size < min_size {
                 continue;
             }
+            let group = PeerGroup {
+                size,
+                peers: format!("the {size} active humans of department `{department}`"),
+                related: format!("peer group: the {size} active humans of `{department}`"),
+                ratio: percent(ratio),
+            };
             // One pass over the members' effective sets: holders per permission.
             let mut holders: FxHashMap<PermId, u32> = FxHashMap::default();
             for &member in members {
@@ -273,13 +279,22 @@ impl Rule for PeerOutlier {
                     if share >= ratio {
                         continue;
                     }
-                    out.push(finding(
-                        graph, identity, member, permission, department, count, size,
-                    ));
+                    out.push(finding(graph, identity, member, permission, &group, count));
                 }
             }
         }
     }
+}
+
+/// The texts shared by every finding of one peer group, written once.
+struct PeerGroup {
+    size: usize,
+    /// "the N active humans of department `d`", for the message.
+    peers: String,
+    /// The related note on the identity's `department`.
+    related: String,
+    /// The configured ratio as a percentage.
+    ratio: String,
 }
 
 fn finding(
@@ -287,20 +302,19 @@ fn finding(
     identity: &Identity,
     member: usize,
     permission: PermId,
-    department: &str,
+    group: &PeerGroup,
     count: u32,
-    size: usize,
 ) -> Diagnostic {
+    let size = group.size;
     let share = f64::from(count) / size as f64;
-    let ratio = graph.defaults().peer_outlier_ratio;
     let shown = graph.permissions.display(graph.catalogue, permission);
     let (span, through) = source_grant(graph, identity, member, permission)
         .unwrap_or((identity.id.span, String::new()));
-    let peers = format!("the {size} active humans of department `{department}`");
+    let peers = &group.peers;
     let share = format!(
         "{count} of {size} = {}, fewer than the `peer_outlier_ratio` of {}",
         percent(share),
-        percent(ratio)
+        group.ratio
     );
     let message = if count == 1 {
         format!(
@@ -323,13 +337,7 @@ fn finding(
             identity.id.value
         ));
     if let Some(department) = &identity.department {
-        finding = finding.related(
-            department.span,
-            format!(
-                "peer group: the {size} active humans of `{}`",
-                department.value
-            ),
-        );
+        finding = finding.related(department.span, group.related.clone());
     }
     finding
 }

@@ -1,0 +1,1150 @@
+//! The on-disk cache of parsed files (docs/cache.md).
+//!
+//! Per file, it keeps what reading, parsing and decoding gave (the objects
+//! and the `schema/invalid-document` findings), keyed by the file's path and
+//! stat data, so a warm run neither reads nor parses an unchanged file. The
+//! graph, the rules and the rendering always run.
+//!
+//! The cache is only ever an optimisation: a missing, foreign, corrupt or
+//! unwritable cache costs time, never an error or a different result. It
+//! replays only what rolelint itself wrote; nothing in it is trusted for
+//! anything else.
+//!
+//! One file per catalogue root:
+//!
+//! ```text
+//! MAGIC (8 bytes) | format (u32 LE) | CRC-32 of the rest (u32 LE)
+//! | index length (u64 LE) | index (bitcode) | blobs (bitcode, one per file)
+//! ```
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fs::Metadata;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bitcode::{Decode, Encode};
+use rustc_hash::FxHashMap;
+
+use super::FileResult;
+use super::yaml::YamlLimits;
+use crate::diagnostic::{Diagnostic, ObjectRef, Related, Severity};
+use crate::model::{
+    Action, Application, AppliesTo, Approver, Credential, CredentialType, Criticality, Date,
+    FileId, Grant, Id, Identity, IdentityStatus, IdentityType, Object, Origin, PermissionDecl,
+    PermissionRef, Playbook, Principal, Review, Role, SodItem, SodRule, Span, Spanned, Step,
+    Suppression, Team, Trigger,
+};
+
+/// Chooses the cache directory, as `--cache-dir` does.
+pub const DIR_VAR: &str = "ROLELINT_CACHE_DIR";
+
+const MAGIC: &[u8; 8] = b"RLCACHE\0";
+/// Bump on any change of the layout or of the types below (including a new
+/// major version of `bitcode`, whose encoding may change between them).
+const FORMAT: u32 = 1;
+const PREFIX_LEN: usize = MAGIC.len() + 4 + 4;
+
+/// A file whose mtime or ctime is this close to the start of the run (or
+/// later) may still change within the file system's timestamp granularity
+/// without its stat data changing, so it is not cached. 2 s covers the
+/// coarsest common granularity (FAT's 2 s; ext3 and HFS+ have 1 s; ext4,
+/// XFS, APFS and NTFS are finer).
+const RACY_MARGIN_NANOS: i64 = 2_000_000_000;
+
+/// Whether to cache, and where: what the command line and environment say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheSettings {
+    /// `--cache-dir`, else `ROLELINT_CACHE_DIR`; `None`: the default place.
+    pub dir: Option<PathBuf>,
+}
+
+impl CacheSettings {
+    /// `--cache` (`Some(true)`) and `--no-cache` (`Some(false)`) decide;
+    /// without either the cache is on unless the `CI` variable is set.
+    /// `None`: no cache.
+    pub fn from_command_line(enabled: Option<bool>, dir: Option<PathBuf>) -> Option<Self> {
+        let env_dir = std::env::var_os(DIR_VAR)
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from);
+        Self::decide(enabled, std::env::var_os("CI").as_deref(), dir.or(env_dir))
+    }
+
+    fn decide(enabled: Option<bool>, ci: Option<&OsStr>, dir: Option<PathBuf>) -> Option<Self> {
+        enabled
+            .unwrap_or_else(|| !is_ci(ci))
+            .then_some(CacheSettings { dir })
+    }
+}
+
+/// GitHub Actions, GitLab and most CI services set `CI=true`; an empty
+/// value, `0` or `false` means not in CI.
+fn is_ci(value: Option<&OsStr>) -> bool {
+    match value {
+        None => false,
+        Some(value) => !matches!(
+            value.to_str().map(str::to_ascii_lowercase).as_deref(),
+            Some("" | "0" | "false")
+        ),
+    }
+}
+
+/// What the cache did in one load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheUsage {
+    /// The cache file.
+    pub file: PathBuf,
+    /// Files replayed from the cache.
+    pub reused: usize,
+    /// Files read and parsed.
+    pub parsed: usize,
+    /// Whether the cache file was (re)written.
+    pub written: bool,
+}
+
+/// What one file's stat data says: equal stamps mean an unchanged file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub(super) struct Stamp {
+    size: u64,
+    /// Nanoseconds since the Unix epoch.
+    mtime: i64,
+    ctime: i64,
+    inode: u64,
+    device: u64,
+}
+
+impl Stamp {
+    /// `None` for anything but a regular file with representable times.
+    #[cfg(unix)]
+    fn of(metadata: &Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let nanos =
+            |seconds: i64, nanos: i64| seconds.checked_mul(1_000_000_000)?.checked_add(nanos);
+        metadata.is_file().then_some(())?;
+        Some(Stamp {
+            size: metadata.len(),
+            mtime: nanos(metadata.mtime(), metadata.mtime_nsec())?,
+            ctime: nanos(metadata.ctime(), metadata.ctime_nsec())?,
+            inode: metadata.ino(),
+            device: metadata.dev(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of(metadata: &Metadata) -> Option<Stamp> {
+        metadata.is_file().then_some(())?;
+        let mtime = nanos_since_epoch(metadata.modified().ok()?)?;
+        Some(Stamp {
+            size: metadata.len(),
+            mtime,
+            ctime: mtime,
+            inode: 0,
+            device: 0,
+        })
+    }
+
+    /// Whether the file was last changed safely before `scan_start`, so a
+    /// later change is bound to change the stamp (the "racy" case otherwise).
+    fn settled(&self, scan_start: i64) -> bool {
+        self.mtime.max(self.ctime) < scan_start.saturating_sub(RACY_MARGIN_NANOS)
+    }
+}
+
+fn nanos_since_epoch(time: SystemTime) -> Option<i64> {
+    i64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
+}
+
+/// Everything besides a file's own bytes that decides what parsing it gives.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+struct Header {
+    rolelint: String,
+    /// The running executable's size and mtime: a rebuilt rolelint of the
+    /// same version (a developer's) may parse differently.
+    build: (u64, i64),
+    limits: String,
+    rule_codes: Vec<String>,
+    root: String,
+}
+
+#[derive(Encode, Decode)]
+struct Index {
+    header: Header,
+    files: Vec<Entry>,
+}
+
+#[derive(Clone, Encode, Decode)]
+pub(super) struct Entry {
+    path: String,
+    stamp: Stamp,
+    /// The file's blob, relative to the start of the blobs.
+    start: u64,
+    len: u64,
+}
+
+/// A valid cache file as read at the start of the run.
+struct Previous {
+    bytes: Vec<u8>,
+    blobs_start: usize,
+    entries: FxHashMap<String, Entry>,
+}
+
+impl Previous {
+    fn parse(bytes: Vec<u8>, header: &Header) -> Option<Previous> {
+        let prefix = bytes.get(..PREFIX_LEN)?;
+        if &prefix[..MAGIC.len()] != MAGIC || read_u32(&prefix[8..12])? != FORMAT {
+            return None;
+        }
+        let body = &bytes[PREFIX_LEN..];
+        if crc32fast::hash(body) != read_u32(&prefix[12..16])? {
+            return None;
+        }
+        let index_len =
+            usize::try_from(u64::from_le_bytes(body.get(..8)?.try_into().ok()?)).ok()?;
+        let index: Index = bitcode::decode(body.get(8..8usize.checked_add(index_len)?)?).ok()?;
+        if index.header != *header {
+            return None;
+        }
+        let blobs_start = PREFIX_LEN + 8 + index_len;
+        let blobs_len = (bytes.len() - blobs_start) as u64;
+        let in_bounds = |entry: &Entry| {
+            entry
+                .start
+                .checked_add(entry.len)
+                .is_some_and(|end| end <= blobs_len)
+        };
+        if !index.files.iter().all(in_bounds) {
+            return None;
+        }
+        let entries = index
+            .files
+            .into_iter()
+            .map(|entry| (entry.path.clone(), entry))
+            .collect();
+        Some(Previous {
+            bytes,
+            blobs_start,
+            entries,
+        })
+    }
+
+    fn blob(&self, entry: &Entry) -> &[u8] {
+        // In bounds: checked in `parse`.
+        let start = self.blobs_start + entry.start as usize;
+        &self.bytes[start..start + entry.len as usize]
+    }
+}
+
+fn read_u32(bytes: &[u8]) -> Option<u32> {
+    Some(u32::from_le_bytes(bytes.try_into().ok()?))
+}
+
+/// What happened to one file, for writing the cache afterwards.
+pub(super) enum Outcome {
+    /// Replayed from the previous cache: its entry is kept as it was.
+    Reused(Entry),
+    /// Parsed, and to be stored.
+    Parsed { stamp: Stamp, blob: Vec<u8> },
+    /// Parsed (or refused), not stored: unreadable, or changed too recently.
+    NotStored,
+}
+
+/// The cache during one load.
+pub(super) struct Session {
+    file: PathBuf,
+    root: PathBuf,
+    header: Header,
+    rule_codes: Vec<&'static str>,
+    /// When the run started looking at files, in nanoseconds since the epoch.
+    scan_start: i64,
+    previous: Option<Previous>,
+}
+
+impl Session {
+    /// Opens the cache for the catalogue at `root` (files on disk), reading
+    /// the previous cache if there is a valid one. `None`: no cache (no
+    /// place for it, or no way to tell this build from another).
+    pub(super) fn open(
+        settings: &CacheSettings,
+        root: &Path,
+        limits: &YamlLimits,
+        rule_codes: &[&'static str],
+    ) -> Option<Session> {
+        let scan_start = nanos_since_epoch(SystemTime::now())?;
+        let executable = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+        let header = Header {
+            rolelint: env!("CARGO_PKG_VERSION").to_owned(),
+            build: (
+                executable.len(),
+                nanos_since_epoch(executable.modified().ok()?)?,
+            ),
+            limits: format!("{limits:?}"),
+            rule_codes: rule_codes.iter().map(|code| (*code).to_owned()).collect(),
+            root: root.to_string_lossy().into_owned(),
+        };
+        let dir = match &settings.dir {
+            Some(dir) => dir.clone(),
+            None => default_dir(root)?,
+        };
+        let file = dir.join(format!(
+            "{:08x}.cache",
+            crc32fast::hash(root.as_os_str().as_encoded_bytes())
+        ));
+        let previous = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| Previous::parse(bytes, &header));
+        Some(Session {
+            file,
+            root: root.to_path_buf(),
+            header,
+            rule_codes: rule_codes.to_vec(),
+            scan_start,
+            previous,
+        })
+    }
+
+    /// The file at `path` (relative to the root) from the cache when its
+    /// stamp is unchanged, else from `parse`, which reads and parses it.
+    pub(super) fn file(
+        &self,
+        file: FileId,
+        path: &str,
+        parse: impl FnOnce() -> FileResult,
+    ) -> (FileResult, Outcome) {
+        // Stat before reading: a change after this point changes the stamp.
+        let stamp = std::fs::metadata(self.root.join(path))
+            .ok()
+            .and_then(|metadata| Stamp::of(&metadata));
+        let Some(stamp) = stamp else {
+            return (parse(), Outcome::NotStored);
+        };
+        if let Some(previous) = &self.previous
+            && let Some(entry) = previous.entries.get(path)
+            && entry.stamp == stamp
+            && let Some(result) = decode_file(previous.blob(entry), file, &self.rule_codes)
+        {
+            return (result, Outcome::Reused(entry.clone()));
+        }
+        let result = parse();
+        let outcome = match stamp.settled(self.scan_start) {
+            true => match encode_file(&result) {
+                Some(blob) => Outcome::Parsed { stamp, blob },
+                None => Outcome::NotStored,
+            },
+            false => Outcome::NotStored,
+        };
+        (result, outcome)
+    }
+
+    /// Writes the cache if anything changed: `paths` and `outcomes` are in
+    /// catalogue order. A failed write only leaves the cache as it was.
+    pub(super) fn finish(self, paths: &[&str], outcomes: Vec<Outcome>) -> CacheUsage {
+        let reused = outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, Outcome::Reused(_)))
+            .count();
+        let stored = outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, Outcome::Parsed { .. }))
+            .count();
+        let changed = match &self.previous {
+            None => true,
+            // Something new to store, or something stored to drop.
+            Some(previous) => stored > 0 || reused < previous.entries.len(),
+        };
+        let written = changed && self.write(paths, &outcomes).is_ok();
+        CacheUsage {
+            file: self.file,
+            reused,
+            parsed: outcomes.len() - reused,
+            written,
+        }
+    }
+
+    fn write(&self, paths: &[&str], outcomes: &[Outcome]) -> std::io::Result<()> {
+        let mut files = Vec::new();
+        let mut blobs = Vec::new();
+        for (path, outcome) in paths.iter().zip(outcomes) {
+            let (stamp, blob) = match (outcome, &self.previous) {
+                (Outcome::Reused(entry), Some(previous)) => (entry.stamp, previous.blob(entry)),
+                (Outcome::Parsed { stamp, blob }, _) => (*stamp, blob.as_slice()),
+                _ => continue,
+            };
+            files.push(Entry {
+                path: (*path).to_owned(),
+                stamp,
+                start: blobs.len() as u64,
+                len: blob.len() as u64,
+            });
+            blobs.extend_from_slice(blob);
+        }
+        let index = bitcode::encode(&Index {
+            header: self.header.clone(),
+            files,
+        });
+        let mut body = Vec::with_capacity(8 + index.len() + blobs.len());
+        body.extend_from_slice(&(index.len() as u64).to_le_bytes());
+        body.extend_from_slice(&index);
+        body.extend_from_slice(&blobs);
+        drop(blobs);
+
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        // Written whole under another name, then renamed over the old one:
+        // a reader sees the old cache or the new one, never a mix. No fsync:
+        // a cache torn by a crash fails its checksum and is rebuilt.
+        let mut temporary = tempfile::Builder::new()
+            .prefix(TEMPORARY_PREFIX)
+            .tempfile_in(dir)?;
+        temporary.write_all(MAGIC)?;
+        temporary.write_all(&FORMAT.to_le_bytes())?;
+        temporary.write_all(&crc32fast::hash(&body).to_le_bytes())?;
+        temporary.write_all(&body)?;
+        temporary.persist(&self.file).map_err(|error| error.error)?;
+        prune(dir, &self.file);
+        Ok(())
+    }
+}
+
+/// Cache files kept in one directory: the most recently written, so the
+/// caches of catalogues that moved or were deleted (old clones, test
+/// directories) do not pile up.
+const KEEP_FILES: usize = 32;
+const TEMPORARY_PREFIX: &str = ".rolelint-cache-";
+
+/// Deletes all but the [`KEEP_FILES`] newest cache files of `dir`, and
+/// temporary files that a killed run left (older than an hour). Only names
+/// rolelint writes are touched.
+fn prune(dir: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    let mut caches = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        let Some(modified) = entry.metadata().and_then(|m| m.modified()).ok() else {
+            continue;
+        };
+        let is_cache = name
+            .strip_suffix(".cache")
+            .is_some_and(|stem| stem.len() == 8 && stem.bytes().all(|b| b.is_ascii_hexdigit()));
+        if is_cache && entry.path() != keep {
+            caches.push((modified, entry.path()));
+        } else if name.starts_with(TEMPORARY_PREFIX)
+            && now
+                .duration_since(modified)
+                .is_ok_and(|age| age.as_secs() > 3600)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    // Newest first; the one just written is kept on top of these.
+    caches.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    for (_, path) in caches.into_iter().skip(KEEP_FILES - 1) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// The default place: `rolelint/` in the Git directory of the repository
+/// holding `root` (Git never tracks it), else in the user's cache directory.
+fn default_dir(root: &Path) -> Option<PathBuf> {
+    git_dir(root)
+        .or_else(user_cache_dir)
+        .map(|dir| dir.join("rolelint"))
+}
+
+/// The Git directory of the nearest `.git` at or above `root`: the directory
+/// itself, or where a `.git` file (worktrees, submodules) points.
+fn git_dir(root: &Path) -> Option<PathBuf> {
+    let dot_git = root
+        .ancestors()
+        .map(|dir| dir.join(".git"))
+        .find(|candidate| candidate.exists())?;
+    if dot_git.is_dir() {
+        return Some(dot_git);
+    }
+    let text = std::fs::read_to_string(&dot_git).ok()?;
+    let target = text.lines().next()?.strip_prefix("gitdir:")?.trim();
+    let target = dot_git.parent()?.join(target);
+    target.is_dir().then_some(target)
+}
+
+/// `$XDG_CACHE_HOME`, else `~/.cache` (`%LOCALAPPDATA%` on Windows).
+fn user_cache_dir() -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|path| path.is_absolute())
+    };
+    absolute("XDG_CACHE_HOME")
+        .or_else(|| absolute("HOME").map(|home| home.join(".cache")))
+        .or_else(|| absolute("LOCALAPPDATA"))
+}
+
+// ---------------------------------------------------------------------------
+// The cached form of one file's result. Spans are stored without their file,
+// which is the file's position in this run's list and changes when files are
+// added or removed. Conversions destructure every model type exhaustively, so
+// a field added to the model does not compile until it is cached too.
+
+fn encode_file(result: &FileResult) -> Option<Vec<u8>> {
+    let cached = CachedFile {
+        objects: result
+            .objects
+            .iter()
+            .map(CachedObject::store)
+            .collect::<Option<_>>()?,
+        findings: result
+            .findings
+            .iter()
+            .map(CachedDiagnostic::store)
+            .collect::<Option<_>>()?,
+    };
+    Some(BUFFER.with_borrow_mut(|buffer| buffer.encode(&cached).to_vec()))
+}
+
+thread_local! {
+    /// bitcode builds an encoder and a decoder for the whole type tree on
+    /// every call; a buffer per thread keeps them across the files.
+    static BUFFER: std::cell::RefCell<bitcode::Buffer> = std::cell::RefCell::new(bitcode::Buffer::new());
+}
+
+fn decode_file(blob: &[u8], file: FileId, rule_codes: &[&'static str]) -> Option<FileResult> {
+    let cached: CachedFile = BUFFER.with_borrow_mut(|buffer| buffer.decode(blob)).ok()?;
+    Some(FileResult {
+        objects: cached
+            .objects
+            .into_iter()
+            .map(|object| object.restore(file))
+            .collect::<Option<_>>()?,
+        findings: cached
+            .findings
+            .into_iter()
+            .map(|finding| finding.restore(file, rule_codes))
+            .collect::<Option<_>>()?,
+    })
+}
+
+#[derive(Encode, Decode)]
+struct CachedFile {
+    objects: Vec<CachedObject>,
+    findings: Vec<CachedDiagnostic>,
+}
+
+/// A model type's cached form.
+trait Mirror: Sized {
+    type Model;
+    fn store(model: &Self::Model) -> Option<Self>;
+    fn restore(self, file: FileId) -> Option<Self::Model>;
+}
+
+/// Types cached as they are: they hold no span.
+macro_rules! as_is {
+    ($($type:ty),+ $(,)?) => {$(
+        impl Mirror for $type {
+            type Model = $type;
+            fn store(model: &$type) -> Option<$type> {
+                Some(model.clone())
+            }
+            fn restore(self, _: FileId) -> Option<$type> {
+                Some(self)
+            }
+        }
+    )+};
+}
+
+as_is!(
+    String,
+    bool,
+    u32,
+    BTreeMap<String, String>,
+    Id,
+    PermissionRef,
+    Principal,
+    Approver,
+    SodItem,
+    ObjectRef,
+    Severity,
+    Criticality,
+    IdentityType,
+    IdentityStatus,
+    CredentialType,
+    Trigger,
+    Action,
+);
+
+impl<M: Mirror> Mirror for Option<M> {
+    type Model = Option<M::Model>;
+    fn store(model: &Option<M::Model>) -> Option<Self> {
+        match model {
+            Some(model) => M::store(model).map(Some),
+            None => Some(None),
+        }
+    }
+    fn restore(self, file: FileId) -> Option<Option<M::Model>> {
+        match self {
+            Some(mirror) => mirror.restore(file).map(Some),
+            None => Some(None),
+        }
+    }
+}
+
+impl<M: Mirror> Mirror for Vec<M> {
+    type Model = Vec<M::Model>;
+    fn store(model: &Vec<M::Model>) -> Option<Self> {
+        model.iter().map(M::store).collect()
+    }
+    fn restore(self, file: FileId) -> Option<Vec<M::Model>> {
+        self.into_iter()
+            .map(|mirror| mirror.restore(file))
+            .collect()
+    }
+}
+
+#[derive(Encode, Decode)]
+struct CachedSpan {
+    offset: u32,
+    len: u32,
+    line: u32,
+    column: u32,
+}
+
+impl Mirror for CachedSpan {
+    type Model = Span;
+    fn store(model: &Span) -> Option<Self> {
+        let Span {
+            file: _,
+            offset,
+            len,
+            line,
+            column,
+        } = *model;
+        Some(CachedSpan {
+            offset,
+            len,
+            line,
+            column,
+        })
+    }
+    fn restore(self, file: FileId) -> Option<Span> {
+        let CachedSpan {
+            offset,
+            len,
+            line,
+            column,
+        } = self;
+        Some(Span {
+            file,
+            offset,
+            len,
+            line,
+            column,
+        })
+    }
+}
+
+#[derive(Encode, Decode)]
+struct CachedSpanned<M> {
+    value: M,
+    span: CachedSpan,
+}
+
+impl<M: Mirror> Mirror for CachedSpanned<M> {
+    type Model = Spanned<M::Model>;
+    fn store(model: &Spanned<M::Model>) -> Option<Self> {
+        let Spanned { value, span } = model;
+        Some(CachedSpanned {
+            value: M::store(value)?,
+            span: CachedSpan::store(span)?,
+        })
+    }
+    fn restore(self, file: FileId) -> Option<Spanned<M::Model>> {
+        Some(Spanned {
+            value: self.value.restore(file)?,
+            span: self.span.restore(file)?,
+        })
+    }
+}
+
+/// A date as days since 1970-01-01.
+#[derive(Encode, Decode)]
+struct CachedDate(i64);
+
+fn epoch() -> Option<Date> {
+    Date::from_ymd(1970, 1, 1)
+}
+
+impl Mirror for CachedDate {
+    type Model = Date;
+    fn store(model: &Date) -> Option<Self> {
+        let epoch = epoch()?;
+        let days = epoch.days_until(*model);
+        // Only what comes back unchanged is stored.
+        (epoch.plus_days(days) == *model).then_some(CachedDate(days))
+    }
+    fn restore(self, _: FileId) -> Option<Date> {
+        Some(epoch()?.plus_days(self.0))
+    }
+}
+
+#[derive(Encode, Decode)]
+struct CachedOrigin {
+    document: CachedSpan,
+    kind: CachedSpan,
+}
+
+impl Mirror for CachedOrigin {
+    type Model = Origin;
+    fn store(model: &Origin) -> Option<Self> {
+        let Origin {
+            file: _,
+            document,
+            kind,
+        } = model;
+        Some(CachedOrigin {
+            document: CachedSpan::store(document)?,
+            kind: CachedSpan::store(kind)?,
+        })
+    }
+    fn restore(self, file: FileId) -> Option<Origin> {
+        Some(Origin {
+            file,
+            document: self.document.restore(file)?,
+            kind: self.kind.restore(file)?,
+        })
+    }
+}
+
+/// A cached struct with the same fields as its model type, each cached as
+/// the given type.
+macro_rules! mirror_struct {
+    ($($model:ident => $mirror:ident { $($field:ident: $type:ty),+ $(,)? })+) => {$(
+        #[derive(Encode, Decode)]
+        struct $mirror { $($field: $type),+ }
+
+        impl Mirror for $mirror {
+            type Model = $model;
+            fn store(model: &$model) -> Option<Self> {
+                let $model { $($field),+ } = model;
+                Some($mirror { $($field: <$type as Mirror>::store($field)?),+ })
+            }
+            fn restore(self, file: FileId) -> Option<$model> {
+                let $mirror { $($field),+ } = self;
+                Some($model { $($field: $field.restore(file)?),+ })
+            }
+        }
+    )+};
+}
+
+type CachedId = CachedSpanned<Id>;
+type CachedOwner = Option<CachedSpanned<Principal>>;
+type CachedDay = Option<CachedSpanned<CachedDate>>;
+type Labels = BTreeMap<String, String>;
+
+mirror_struct! {
+    Suppression => CachedSuppression {
+        rule: CachedSpanned<String>,
+        reason: String,
+        until: CachedSpanned<CachedDate>,
+        approved_by: CachedOwner,
+        ticket: Option<String>,
+    }
+    Application => CachedApplication {
+        id: CachedId,
+        name: Option<String>,
+        owner: CachedOwner,
+        criticality: Criticality,
+        permissions: Vec<CachedPermissionDecl>,
+        labels: Labels,
+        suppress: Vec<CachedSuppression>,
+        origin: CachedOrigin,
+    }
+    PermissionDecl => CachedPermissionDecl {
+        id: CachedId,
+        description: Option<String>,
+        privileged: bool,
+    }
+    Role => CachedRole {
+        id: CachedId,
+        name: Option<String>,
+        description: Option<String>,
+        owner: CachedOwner,
+        department: Option<CachedSpanned<String>>,
+        inherits: Vec<CachedId>,
+        permissions: Vec<CachedSpanned<PermissionRef>>,
+        privileged: CachedSpanned<bool>,
+        requires_mfa: CachedSpanned<bool>,
+        max_grant_days: Option<CachedSpanned<u32>>,
+        review: Option<CachedReview>,
+        labels: Labels,
+        suppress: Vec<CachedSuppression>,
+        origin: CachedOrigin,
+    }
+    Review => CachedReview {
+        every_days: Option<CachedSpanned<u32>>,
+        last_reviewed: CachedDay,
+        reviewer: CachedOwner,
+        span: CachedSpan,
+    }
+    Identity => CachedIdentity {
+        id: CachedId,
+        name: Option<String>,
+        kind: CachedSpanned<IdentityType>,
+        status: CachedSpanned<IdentityStatus>,
+        terminated_on: CachedDay,
+        department: Option<CachedSpanned<String>>,
+        manager: Option<CachedId>,
+        owner: CachedOwner,
+        credentials: Vec<CachedCredential>,
+        grants: Vec<CachedGrant>,
+        labels: Labels,
+        suppress: Vec<CachedSuppression>,
+        origin: CachedOrigin,
+    }
+    Credential => CachedCredential {
+        id: CachedId,
+        kind: CredentialType,
+        created: CachedDay,
+        last_rotated: CachedDay,
+        expires: CachedDay,
+    }
+    Grant => CachedGrant {
+        role: Option<CachedId>,
+        permission: Option<CachedSpanned<PermissionRef>>,
+        granted: CachedDay,
+        approved_by: CachedOwner,
+        ticket: Option<String>,
+        via: Option<CachedId>,
+        expires: CachedDay,
+        revoked: CachedDay,
+        justification: Option<String>,
+        span: CachedSpan,
+    }
+    Team => CachedTeam {
+        id: CachedId,
+        name: Option<String>,
+        owner: CachedOwner,
+        members: Vec<CachedId>,
+        labels: Labels,
+        suppress: Vec<CachedSuppression>,
+        origin: CachedOrigin,
+    }
+    Playbook => CachedPlaybook {
+        id: CachedId,
+        name: Option<String>,
+        description: Option<String>,
+        owner: CachedOwner,
+        trigger: CachedSpanned<Trigger>,
+        applies_to: Option<CachedAppliesTo>,
+        steps: Vec<CachedStep>,
+        labels: Labels,
+        suppress: Vec<CachedSuppression>,
+        origin: CachedOrigin,
+    }
+    AppliesTo => CachedAppliesTo {
+        types: Vec<IdentityType>,
+        departments: Vec<String>,
+    }
+    Step => CachedStep {
+        id: CachedId,
+        action: CachedSpanned<Action>,
+        approvers: Vec<CachedSpanned<Approver>>,
+        role: Option<CachedId>,
+        expires_after_days: Option<CachedSpanned<u32>>,
+        description: Option<String>,
+        after: Option<Vec<CachedId>>,
+    }
+    SodRule => CachedSodRule {
+        id: CachedId,
+        name: Option<String>,
+        description: Option<String>,
+        owner: CachedOwner,
+        sides: Vec<Vec<CachedSpanned<SodItem>>>,
+        labels: Labels,
+        suppress: Vec<CachedSuppression>,
+        origin: CachedOrigin,
+    }
+    Related => CachedRelated {
+        span: CachedSpan,
+        message: String,
+    }
+}
+
+#[derive(Encode, Decode)]
+enum CachedObject {
+    Application(CachedApplication),
+    Role(CachedRole),
+    Identity(CachedIdentity),
+    Team(CachedTeam),
+    Playbook(CachedPlaybook),
+    SodRule(CachedSodRule),
+}
+
+impl Mirror for CachedObject {
+    type Model = Object;
+    fn store(model: &Object) -> Option<Self> {
+        Some(match model {
+            Object::Application(o) => CachedObject::Application(Mirror::store(o)?),
+            Object::Role(o) => CachedObject::Role(Mirror::store(o)?),
+            Object::Identity(o) => CachedObject::Identity(Mirror::store(o)?),
+            Object::Team(o) => CachedObject::Team(Mirror::store(o)?),
+            Object::Playbook(o) => CachedObject::Playbook(Mirror::store(o)?),
+            Object::SodRule(o) => CachedObject::SodRule(Mirror::store(o)?),
+        })
+    }
+    fn restore(self, file: FileId) -> Option<Object> {
+        Some(match self {
+            CachedObject::Application(o) => Object::Application(o.restore(file)?),
+            CachedObject::Role(o) => Object::Role(o.restore(file)?),
+            CachedObject::Identity(o) => Object::Identity(o.restore(file)?),
+            CachedObject::Team(o) => Object::Team(o.restore(file)?),
+            CachedObject::Playbook(o) => Object::Playbook(o.restore(file)?),
+            CachedObject::SodRule(o) => Object::SodRule(o.restore(file)?),
+        })
+    }
+}
+
+#[derive(Encode, Decode)]
+struct CachedDiagnostic {
+    rule: String,
+    severity: Severity,
+    message: String,
+    object: Option<ObjectRef>,
+    detail: Option<String>,
+    span: Option<CachedSpan>,
+    related: Vec<CachedRelated>,
+    help: Option<String>,
+    partner: Option<ObjectRef>,
+}
+
+impl CachedDiagnostic {
+    fn store(model: &Diagnostic) -> Option<Self> {
+        let Diagnostic {
+            rule,
+            severity,
+            message,
+            object,
+            detail,
+            span,
+            related,
+            help,
+            partner,
+        } = model;
+        Some(CachedDiagnostic {
+            rule: (*rule).to_owned(),
+            severity: *severity,
+            message: message.clone(),
+            object: object.clone(),
+            detail: detail.clone(),
+            span: Mirror::store(span)?,
+            related: Mirror::store(related)?,
+            help: help.clone(),
+            partner: partner.clone(),
+        })
+    }
+
+    /// `None` when the rule is not one this build knows.
+    fn restore(self, file: FileId, rule_codes: &[&'static str]) -> Option<Diagnostic> {
+        let rule = std::iter::once(super::INVALID_DOCUMENT)
+            .chain(rule_codes.iter().copied())
+            .find(|code| *code == self.rule)?;
+        Some(Diagnostic {
+            rule,
+            severity: self.severity,
+            message: self.message,
+            object: self.object,
+            detail: self.detail,
+            span: self.span.restore(file)?,
+            related: self.related.restore(file)?,
+            help: self.help,
+            partner: self.partner,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ci_turns_the_cache_off_unless_asked_for() {
+        let ci = Some(OsStr::new("true"));
+        assert_eq!(CacheSettings::decide(None, ci, None), None);
+        assert_eq!(
+            CacheSettings::decide(Some(true), ci, None),
+            Some(CacheSettings { dir: None })
+        );
+        assert!(CacheSettings::decide(None, None, None).is_some());
+        assert_eq!(CacheSettings::decide(Some(false), None, None), None);
+        for not_ci in ["", "0", "false", "FALSE"] {
+            assert!(!is_ci(Some(OsStr::new(not_ci))), "{not_ci:?}");
+        }
+        for ci in ["true", "1", "yes", "TRUE"] {
+            assert!(is_ci(Some(OsStr::new(ci))), "{ci:?}");
+        }
+    }
+
+    #[test]
+    fn files_changed_within_the_margin_are_not_settled() {
+        let start = 1_000 * 1_000_000_000;
+        let stamp = |mtime: i64, ctime: i64| Stamp {
+            size: 1,
+            mtime,
+            ctime,
+            inode: 1,
+            device: 1,
+        };
+        assert!(stamp(start - RACY_MARGIN_NANOS - 1, start - RACY_MARGIN_NANOS - 1).settled(start));
+        assert!(!stamp(start - RACY_MARGIN_NANOS, 0).settled(start));
+        // An old mtime (restored by `touch -d` or `cp -p`) with a fresh ctime.
+        assert!(!stamp(0, start - 1).settled(start));
+        // A timestamp from the future (clock skew) is never settled.
+        assert!(!stamp(start + 5, start + 5).settled(start));
+    }
+
+    #[test]
+    fn dates_survive_the_cache() {
+        for text in [
+            "1970-01-01",
+            "1969-12-31",
+            "2026-02-28",
+            "2024-02-29",
+            "0001-01-01",
+            "9999-12-31",
+        ] {
+            let date = Date::parse(text).unwrap();
+            let cached = CachedDate::store(&date).unwrap();
+            assert_eq!(cached.restore(FileId(0)).unwrap(), date, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_file_result_survives_the_cache_with_its_new_file_id() {
+        let catalogue = r"
+apiVersion: rolelint/v1
+kind: Identity
+id: alice
+type: human
+grants:
+  - role: payments-admin
+    granted: 2026-01-01
+    expires: 2026-03-01
+    approved_by: team:risk
+suppress:
+  - rule: lifecycle/expired-grant
+    reason: migration
+    until: 2026-12-31
+---
+apiVersion: rolelint/v1
+kind: Role
+id: broken
+inherits: [not an id]
+";
+        let codes = crate::rules::codes();
+        let parsed = super::super::parse_file(
+            FileId(3),
+            catalogue.as_bytes(),
+            &YamlLimits::default(),
+            &codes,
+        );
+        assert_eq!(parsed.objects.len(), 1);
+        assert!(!parsed.findings.is_empty());
+        let blob = encode_file(&parsed).unwrap();
+        let restored = decode_file(&blob, FileId(7), &codes).unwrap();
+        let moved = |span: Span| Span {
+            file: FileId(7),
+            ..span
+        };
+        let expected: Vec<Diagnostic> = parsed
+            .findings
+            .iter()
+            .map(|finding| Diagnostic {
+                span: finding.span.map(moved),
+                ..finding.clone()
+            })
+            .collect();
+        assert_eq!(restored.findings, expected);
+        let (Object::Identity(before), Object::Identity(after)) =
+            (&parsed.objects[0], &restored.objects[0])
+        else {
+            panic!("not an identity");
+        };
+        assert_eq!(after.origin.file, FileId(7));
+        assert_eq!(after.id.span, moved(before.id.span));
+        assert_eq!(after.grants[0].span, moved(before.grants[0].span));
+        assert_eq!(
+            after.grants[0].expires.as_ref().map(|date| date.value),
+            before.grants[0].expires.as_ref().map(|date| date.value)
+        );
+        // Through the user-facing serialization, everything but spans.
+        assert_eq!(
+            serde_json::to_value(after).unwrap(),
+            serde_json::to_value(before).unwrap()
+        );
+        // A finding of a rule this build does not know drops the entry.
+        assert!(decode_file(&blob, FileId(7), &[]).is_some());
+        let mut unknown = CachedFile {
+            objects: Vec::new(),
+            findings: vec![CachedDiagnostic::store(&parsed.findings[0]).unwrap()],
+        };
+        unknown.findings[0].rule = "no/such-rule".to_owned();
+        assert!(decode_file(&bitcode::encode(&unknown), FileId(0), &codes).is_none());
+    }
+
+    #[test]
+    fn a_damaged_cache_is_not_read() {
+        let header = Header {
+            rolelint: "0".to_owned(),
+            build: (1, 2),
+            limits: String::new(),
+            rule_codes: Vec::new(),
+            root: "/r".to_owned(),
+        };
+        let index = bitcode::encode(&Index {
+            header: header.clone(),
+            files: vec![Entry {
+                path: "a.yaml".to_owned(),
+                stamp: Stamp {
+                    size: 1,
+                    mtime: 1,
+                    ctime: 1,
+                    inode: 1,
+                    device: 1,
+                },
+                start: 0,
+                len: 3,
+            }],
+        });
+        let build = |index: &[u8], blobs: &[u8], format: u32| {
+            let mut body = (index.len() as u64).to_le_bytes().to_vec();
+            body.extend_from_slice(index);
+            body.extend_from_slice(blobs);
+            let mut bytes = MAGIC.to_vec();
+            bytes.extend_from_slice(&format.to_le_bytes());
+            bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+            bytes.extend_from_slice(&body);
+            bytes
+        };
+        let good = build(&index, b"abc", FORMAT);
+        let previous = Previous::parse(good.clone(), &header).unwrap();
+        assert_eq!(previous.blob(&previous.entries["a.yaml"]), b"abc");
+
+        assert!(Previous::parse(good[..good.len() - 1].to_vec(), &header).is_none());
+        let mut flipped = good.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(Previous::parse(flipped, &header).is_none());
+        assert!(Previous::parse(build(&index, b"abc", FORMAT + 1), &header).is_none());
+        // A blob range past the end, with a valid checksum.
+        assert!(Previous::parse(build(&index, b"ab", FORMAT), &header).is_none());
+        let other = Header {
+            rolelint: "1".to_owned(),
+            ..header.clone()
+        };
+        assert!(Previous::parse(good, &other).is_none());
+        assert!(Previous::parse(Vec::new(), &header).is_none());
+    }
+}
