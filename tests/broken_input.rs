@@ -186,3 +186,52 @@ fn symlink_outside_the_root_is_not_followed() {
     assert!(findings[0].2.contains("outside the repository root"));
     assert_eq!(json["summary"]["objects"], 1, "mallory must not be loaded");
 }
+
+#[test]
+fn per_document_and_per_file_limits_can_be_raised_for_a_trusted_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rolelint.yaml"), "# test\n").unwrap();
+    // 80 levels of nesting under a valid identity: over the default of 64.
+    let deep = format!(
+        "{GOOD}labels:\n  nested: {}1{}\n",
+        "[".repeat(80),
+        "]".repeat(80)
+    );
+    std::fs::write(dir.path().join("deep.yaml"), deep).unwrap();
+    let check = |variables: &[(&str, &str)], code: i32| {
+        let mut command = Command::cargo_bin("rolelint").unwrap();
+        command.arg("check").arg(dir.path()).args([
+            "--now",
+            "2026-11-26",
+            "--format",
+            "json",
+            "--no-cache",
+        ]);
+        for (name, value) in variables {
+            command.env(name, value);
+        }
+        let output = command.assert().code(code).get_output().clone();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (refused, _) = check(&[], 1);
+    let refused: Value = serde_json::from_str(&refused).unwrap();
+    let help = refused["findings"][0]["help"].as_str().unwrap_or("");
+    assert!(help.contains("ROLELINT_MAX_DEPTH"), "{refused}");
+    // Raised, the document is read: the labels are then a schema problem of
+    // their own (a label is a string), not a refused document.
+    let (raised, _) = check(&[("ROLELINT_MAX_DEPTH", "100")], 1);
+    assert!(!raised.contains("YAML document refused"), "{raised}");
+    assert!(raised.contains("expected a string"), "{raised}");
+    // A file over a lowered size limit names the variable that raises it.
+    let (small, _) = check(&[("ROLELINT_MAX_FILE_BYTES", "10")], 1);
+    assert!(
+        small.contains("ROLELINT_MAX_FILE_BYTES raises it"),
+        "{small}"
+    );
+    // A value that is not a positive whole number stops the run.
+    let (_, error) = check(&[("ROLELINT_MAX_NODES", "lots")], 2);
+    assert!(error.contains("ROLELINT_MAX_NODES"), "{error}");
+}

@@ -171,7 +171,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             (args.cache || args.no_cache).then_some(args.cache),
             args.cache_dir.clone(),
         ),
-        ..LoadOptions::default()
+        limits: crate::load::yaml::YamlLimits::from_env()?,
     };
     let (catalogue, mut outcome) =
         super::diff::load_and_analyse(&options, args.rev.as_deref(), now)?;

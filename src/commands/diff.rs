@@ -187,6 +187,7 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         start: args.path.clone().unwrap_or_else(|| PathBuf::from(".")),
         config: args.config.clone(),
         rule_codes: rules::codes(),
+        limits: crate::load::yaml::YamlLimits::from_env()?,
         ..LoadOptions::default()
     };
     let base = load_side(&options, Some(&args.base))?;

@@ -74,6 +74,7 @@ pub(super) fn load_catalogue(args: &CatalogueArgs) -> anyhow::Result<(Catalogue,
         start,
         config: args.config.clone(),
         rule_codes: crate::rules::codes(),
+        limits: crate::load::yaml::YamlLimits::from_env()?,
         ..LoadOptions::default()
     };
     let catalogue = load::load(&options).map_err(describe_load_error)?;

@@ -36,6 +36,7 @@ pub(super) fn load_catalogue(location: &CatalogueLocation) -> anyhow::Result<(Ca
         start: location.path.clone().unwrap_or_else(|| PathBuf::from(".")),
         config: location.config.clone(),
         rule_codes: rules::codes(),
+        limits: crate::load::yaml::YamlLimits::from_env()?,
         ..LoadOptions::default()
     };
     let catalogue = load::load(&options).map_err(describe_load_error)?;

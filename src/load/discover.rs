@@ -158,7 +158,7 @@ impl CatalogueLimits {
     }
 }
 
-fn positive_from_env(variable: &'static str) -> Result<Option<u64>, DiscoverError> {
+pub(crate) fn positive_from_env(variable: &'static str) -> Result<Option<u64>, DiscoverError> {
     let Some(value) = std::env::var_os(variable) else {
         return Ok(None);
     };

@@ -94,7 +94,8 @@ impl GitTree {
         let header = repository.find_header(id).map_err(std::io::Error::other)?;
         if header.size() > limit {
             return Err(std::io::Error::other(format!(
-                "file is larger than the limit of {limit} bytes"
+                "file is larger than the limit of {limit} bytes (the environment variable \
+                 ROLELINT_MAX_FILE_BYTES raises it)"
             )));
         }
         let mut blob = repository.find_blob(id).map_err(std::io::Error::other)?;

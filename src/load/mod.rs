@@ -54,7 +54,8 @@ impl FileSource for WorkTree {
         file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > limit {
             return Err(std::io::Error::other(format!(
-                "file is larger than the limit of {limit} bytes"
+                "file is larger than the limit of {limit} bytes (the environment variable \
+                 ROLELINT_MAX_FILE_BYTES raises it)"
             )));
         }
         if let Some(started) = started {
@@ -82,7 +83,8 @@ impl FileSource for MemoryTree {
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, path.to_owned()))?;
         if bytes.len() as u64 > limit {
             return Err(std::io::Error::other(format!(
-                "file is larger than the limit of {limit} bytes"
+                "file is larger than the limit of {limit} bytes (the environment variable \
+                 ROLELINT_MAX_FILE_BYTES raises it)"
             )));
         }
         Ok(bytes.clone())
@@ -457,7 +459,8 @@ fn parse_file(file: FileId, bytes: &[u8], limits: &YamlLimits, rule_codes: &[&st
     }
     if slices.len() > limits.max_documents {
         let message = format!(
-            "the file holds {} YAML documents, more than the limit of {}; it was not read",
+            "the file holds {} YAML documents, more than the limit of {}; it was not read \
+             (the environment variable ROLELINT_MAX_DOCUMENTS raises the limit)",
             slices.len(),
             limits.max_documents
         );
@@ -549,7 +552,13 @@ fn syntax_problem(file: FileId, slice: &DocumentSlice, error: &yaml::YamlError) 
     let (message, help) = if is_limit(error) {
         (
             format!("YAML document refused: {}", error.message),
-            Some("rolelint bounds nesting depth, node count and alias expansion per document to stay safe on untrusted input".to_owned()),
+            Some(
+                "rolelint bounds nesting depth, node count and alias expansion per document to stay \
+                 safe on untrusted input; for a file you trust, the environment variables \
+                 ROLELINT_MAX_DEPTH, ROLELINT_MAX_NODES and ROLELINT_ALIAS_EVENTS_PER_BYTE raise \
+                 them (docs/security.md)"
+                    .to_owned(),
+            ),
         )
     } else {
         (format!("YAML syntax error: {}", error.message), None)

@@ -130,7 +130,43 @@ impl Default for YamlLimits {
     }
 }
 
+/// Environment variables that raise (or lower) the per-file and
+/// per-document limits, for a trusted catalogue that needs it.
+pub const MAX_FILE_BYTES_ENV: &str = "ROLELINT_MAX_FILE_BYTES";
+pub const MAX_DOCUMENTS_ENV: &str = "ROLELINT_MAX_DOCUMENTS";
+pub const MAX_DEPTH_ENV: &str = "ROLELINT_MAX_DEPTH";
+pub const MAX_NODES_ENV: &str = "ROLELINT_MAX_NODES";
+pub const ALIAS_EVENTS_PER_BYTE_ENV: &str = "ROLELINT_ALIAS_EVENTS_PER_BYTE";
+
+/// The nesting depth can be raised this far and no further: the decoder
+/// walks a document recursively, and each level costs stack.
+pub const DEPTH_CEILING: usize = 1_000;
+
 impl YamlLimits {
+    /// The defaults, overridden by the `ROLELINT_MAX_*` environment variables
+    /// (whole numbers above 0; the depth is capped at [`DEPTH_CEILING`]).
+    pub fn from_env() -> Result<Self, super::discover::DiscoverError> {
+        use super::discover::positive_from_env;
+        let as_usize = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
+        let mut limits = YamlLimits::default();
+        if let Some(value) = positive_from_env(MAX_FILE_BYTES_ENV)? {
+            limits.max_file_bytes = value;
+        }
+        if let Some(value) = positive_from_env(MAX_DOCUMENTS_ENV)? {
+            limits.max_documents = as_usize(value);
+        }
+        if let Some(value) = positive_from_env(MAX_DEPTH_ENV)? {
+            limits.max_depth = as_usize(value).min(DEPTH_CEILING);
+        }
+        if let Some(value) = positive_from_env(MAX_NODES_ENV)? {
+            limits.max_nodes = as_usize(value);
+        }
+        if let Some(value) = positive_from_env(ALIAS_EVENTS_PER_BYTE_ENV)? {
+            limits.alias_replay_per_byte = as_usize(value);
+        }
+        Ok(limits)
+    }
+
     /// How many events (a scalar is one, a list or mapping two plus its
     /// children) aliases may replay in a document of this size.
     pub fn alias_replay_budget(&self, document_bytes: usize) -> usize {
