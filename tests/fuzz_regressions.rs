@@ -4,7 +4,7 @@
 
 use rolelint::load::discover::Found;
 use rolelint::load::{Catalogue, LoadOptions, MemoryTree, assemble};
-use rolelint::model::Config;
+use rolelint::model::{Config, Date};
 
 const PATH: &str = "catalogue.yaml";
 
@@ -82,5 +82,38 @@ labels: {employment: \"contractor\", cost-center: \"1432\"}\r\ngrants:\r\n  \
             .any(|finding| finding.span.is_some_and(|span| span.line == 2)),
         "{:?}",
         catalogue.findings
+    );
+}
+
+/// What the `dates` target asserts: a parsed date prints as `YYYY-MM-DD`
+/// and parses back to itself.
+fn assert_date_round_trips(text: &str) {
+    if let Ok(date) = Date::parse(text) {
+        let printed = date.to_string();
+        assert_eq!(Date::parse(&printed), Ok(date), "{printed} from {text:?}");
+    }
+}
+
+/// dates, 2026-11-26: jiff alone parses ISO 8601 beyond RFC 3339, here a
+/// signed six-digit year, a comma fraction and an offset without a colon;
+/// the date, in year -206, printed as `-000206-11-26`, which is no date
+/// rolelint reads. Date-times are now RFC 3339 in shape (the JSON Schema's
+/// pattern) and on a UTC date in year 0 or later.
+#[test]
+fn dates_outside_rfc_3339_are_rejected_and_every_date_round_trips() {
+    for text in [
+        "-000206-11-25T23:30:01,13-2000",
+        "+002026-11-25T23:30:01Z",
+        "0000-01-01T00:00:00+01:00",
+        "0000-01-01T00:00:00-01:00",
+        "9999-12-30T00:00:00Z",
+    ] {
+        assert_date_round_trips(text);
+    }
+    assert!(Date::parse("-000206-11-25T23:30:01,13-2000").is_err());
+    assert!(Date::parse("0000-01-01T00:00:00+01:00").is_err());
+    assert_eq!(
+        Date::parse("2026-11-25T23:30:01-02:00").map(|date| date.to_string()),
+        Ok("2026-11-26".to_owned())
     );
 }
