@@ -2,6 +2,7 @@
 
 use std::hash::Hasher as _;
 
+use rayon::slice::ParallelSliceMut as _;
 use rustc_hash::FxHasher;
 
 /// Whether `candidate` is close enough to `word` to be a likely typo, and how close.
@@ -82,9 +83,48 @@ fn for_each_key(word: &str, key: &mut String, mut visit: impl FnMut(&str)) {
     }
 }
 
-fn key_hash(key: &str) -> u64 {
+/// The multiplier of the polynomial hash of [`key_hashes`] (odd, so it is
+/// invertible modulo 2^64; any odd constant with mixed bits will do).
+const HASH_BASE: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The hashes of the keys [`for_each_key`] visits, without building them:
+/// with a polynomial hash, the hash of `prefix + suffix` is
+/// `hash(prefix) * BASE^len(suffix) + hash(suffix)`, so one pass over the
+/// word's prefixes and one over its suffixes give every deletion's hash.
+/// `scratch` is reused between calls.
+fn key_hashes(word: &str, scratch: &mut Vec<(u64, u64)>, mut visit: impl FnMut(u64)) {
+    let bytes = word.as_bytes();
+    // suffix[i] = (hash of bytes[i..], BASE^(len - i)).
+    scratch.clear();
+    scratch.resize(bytes.len() + 1, (0, 1));
+    for i in (0..bytes.len()).rev() {
+        let (hash, power) = scratch[i + 1];
+        scratch[i] = (
+            u64::from(bytes[i]).wrapping_mul(power).wrapping_add(hash),
+            power.wrapping_mul(HASH_BASE),
+        );
+    }
+    visit(finish(scratch[0].0, bytes.len()));
+    let mut prefix = 0u64;
+    for (index, c) in word.char_indices() {
+        let rest = index + c.len_utf8();
+        let (suffix, power) = scratch[rest];
+        let deleted = prefix.wrapping_mul(power).wrapping_add(suffix);
+        visit(finish(deleted, bytes.len() - c.len_utf8()));
+        for byte in &bytes[index..rest] {
+            prefix = prefix
+                .wrapping_mul(HASH_BASE)
+                .wrapping_add(u64::from(*byte));
+        }
+    }
+}
+
+/// Mixes the length in and spreads the bits (a polynomial hash of short
+/// strings leaves the high bits, which the sort looks at first, alike).
+fn finish(hash: u64, len: usize) -> u64 {
     let mut hasher = FxHasher::default();
-    hasher.write(key.as_bytes());
+    hasher.write_u64(hash);
+    hasher.write_usize(len);
     hasher.finish()
 }
 
@@ -107,13 +147,11 @@ impl<'a> Suggester<'a> {
         words.dedup();
         let mut by_key = Vec::new();
         if words.len() > SCAN_LIMIT {
-            let mut buffer = String::new();
+            let mut scratch = Vec::new();
             for (index, word) in words.iter().enumerate() {
-                for_each_key(word, &mut buffer, |key| {
-                    by_key.push((key_hash(key), index as u32));
-                });
+                key_hashes(word, &mut scratch, |hash| by_key.push((hash, index as u32)));
             }
-            by_key.sort_unstable();
+            by_key.par_sort_unstable();
         }
         Suggester { words, by_key }
     }
@@ -123,9 +161,7 @@ impl<'a> Suggester<'a> {
             return best(word, self.words.iter().copied());
         }
         let mut candidates: Vec<u32> = Vec::new();
-        let mut buffer = String::new();
-        for_each_key(word, &mut buffer, |key| {
-            let hash = key_hash(key);
+        key_hashes(word, &mut Vec::new(), |hash| {
             let start = self.by_key.partition_point(|(h, _)| *h < hash);
             candidates.extend(
                 self.by_key[start..]
@@ -218,6 +254,24 @@ mod tests {
             assert!(scanned.is_some(), "{typo}");
             assert_eq!(suggester.suggest(&typo), scanned, "{typo}");
         }
+    }
+
+    #[test]
+    fn key_hashes_are_the_hashes_of_the_keys() {
+        let hash_of = |key: &str| {
+            let mut only = Vec::new();
+            key_hashes(key, &mut Vec::new(), |hash| only.push(hash));
+            only[0]
+        };
+        for word in ["", "a", "payments-operator", "zoë.müller", "日本-ops"] {
+            let mut built = Vec::new();
+            for_each_key(word, &mut String::new(), |key| built.push(hash_of(key)));
+            let mut computed = Vec::new();
+            key_hashes(word, &mut Vec::new(), |hash| computed.push(hash));
+            assert_eq!(computed, built, "{word}");
+        }
+        assert_ne!(hash_of("ab"), hash_of("ba"));
+        assert_ne!(hash_of("a"), hash_of("a\0"));
     }
 
     #[test]

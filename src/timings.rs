@@ -17,9 +17,10 @@ use std::time::{Duration, Instant};
 pub enum Phase {
     /// Finding the root, reading `rolelint.yaml`, walking the paths.
     Discover,
-    /// Reading, splitting, parsing and decoding every file (in parallel),
-    /// then assembling the catalogue in path order.
+    /// Reading, splitting, parsing and decoding every file (in parallel).
     Parse,
+    /// Merging the files' objects in path order, leaving out duplicates.
+    Assemble,
     /// Interning ids, resolving references, effective permissions.
     Graph,
     /// Custom Rego policies (summed per policy, one after another).
@@ -33,9 +34,10 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 7] = [
+    pub const ALL: [Phase; 8] = [
         Phase::Discover,
         Phase::Parse,
+        Phase::Assemble,
         Phase::Graph,
         Phase::Policies,
         Phase::Rules,
@@ -46,7 +48,8 @@ impl Phase {
     pub fn name(self) -> &'static str {
         match self {
             Phase::Discover => "discover",
-            Phase::Parse => "read+parse+decode+assemble",
+            Phase::Parse => "read+parse+decode",
+            Phase::Assemble => "assemble",
             Phase::Graph => "graph",
             Phase::Policies => "policies",
             Phase::Rules => "rules",

@@ -40,7 +40,8 @@ fn timings_go_to_stderr_and_leave_stdout_unchanged() {
     let stderr = String::from_utf8(timed.stderr).unwrap();
     for phase in [
         "discover",
-        "read+parse+decode+assemble",
+        "read+parse+decode",
+        "assemble",
         "graph",
         "policies",
         "rules",

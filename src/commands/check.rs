@@ -237,7 +237,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.timings {
         print_timings(&catalogue, &outcome, started.elapsed());
     }
-    Ok(exit_code(&outcome.findings, args.fail_on))
+    let code = exit_code(&outcome.findings, args.fail_on);
+    super::leave_to_exit(catalogue);
+    super::leave_to_exit(outcome);
+    Ok(code)
 }
 
 /// `--timings`: the phases recorded during the run, to stderr.

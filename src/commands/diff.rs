@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::check::{FailOn, describe_load_error, evaluation_date};
-use super::{EXIT_FINDINGS, EXIT_OK, print};
+use super::{EXIT_FINDINGS, EXIT_OK, leave_to_exit, print};
 use crate::baseline::{Applied, Baseline};
 use crate::diagnostic::Diagnostic;
 use crate::diff::{self as compare, DiffReport, Side, SideLabel};
@@ -164,14 +164,16 @@ pub fn load_side(options: &LoadOptions, revision: Option<&str>) -> anyhow::Resul
     }
 }
 
-/// `check`'s load and analysis, from the work tree or `--rev`.
-pub fn load_and_analyse(
+/// `check`'s load and analysis, from the work tree or `--rev`. The graph is
+/// left to the end of the process (`check` exits after rendering).
+pub(crate) fn load_and_analyse(
     options: &LoadOptions,
     revision: Option<&str>,
     now: Date,
 ) -> anyhow::Result<(Catalogue, Outcome)> {
     let loaded = load_side(options, revision)?;
-    let outcome = loaded.analyse(now)?.1;
+    let (graph, outcome) = loaded.analyse(now)?;
+    leave_to_exit(graph);
     Ok((loaded.catalogue, outcome))
 }
 
@@ -246,5 +248,8 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         .introduced
         .iter()
         .any(|finding| args.fail_on.fails(finding.severity));
+    leave_to_exit(diff);
+    leave_to_exit((base_graph, base_outcome, head_graph, head_outcome));
+    leave_to_exit((base, head));
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
 }

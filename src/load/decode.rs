@@ -307,7 +307,13 @@ fn list<'n, T>(
     mut item: impl FnMut(&mut Decoder, &'n Node<'n>) -> Option<T>,
 ) -> Vec<T> {
     match &node.value {
-        Value::Seq(items) => items.iter().filter_map(|node| item(cx, node)).collect(),
+        Value::Seq(items) => {
+            // Sized to the list: a collected `filter_map` would round the
+            // capacity up, and a large catalogue holds millions of lists.
+            let mut decoded = Vec::with_capacity(items.len());
+            decoded.extend(items.iter().filter_map(|node| item(cx, node)));
+            decoded
+        }
         _ => {
             cx.wrong_type(node, "a list");
             Vec::new()

@@ -10,15 +10,17 @@ pub mod discover;
 pub mod git;
 pub mod yaml;
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Application, Config, FileId, Id, Identity, Kind, Object, Playbook, Role, SodRule, Span, Team,
+    Application, CatalogueObject, Config, FileId, Id, Identity, Kind, Object, Playbook, Role,
+    SodRule, Span, Team,
 };
 use decode::{Decoded, Decoder, Problem};
 use discover::Found;
@@ -49,14 +51,25 @@ pub struct WorkTree {
 impl FileSource for WorkTree {
     fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
         let started = crate::timings::enabled().then(std::time::Instant::now);
-        let file = std::fs::File::open(self.root.join(path))?;
-        let mut bytes = Vec::new();
-        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(std::io::Error::other(format!(
+        let too_large = || {
+            std::io::Error::other(format!(
                 "file is larger than the limit of {limit} bytes (the environment variable \
                  ROLELINT_MAX_FILE_BYTES raises it)"
-            )));
+            ))
+        };
+        let file = std::fs::File::open(self.root.join(path))?;
+        // The size the file has now sizes the buffer, so a file is read in
+        // one call (an empty buffer starts with small probing reads); the
+        // limit still holds if it grows meanwhile.
+        let expected = file.metadata()?.len();
+        if expected > limit {
+            return Err(too_large());
+        }
+        let mut bytes =
+            Vec::with_capacity(usize::try_from(expected).unwrap_or(0).saturating_add(1));
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
         }
         if let Some(started) = started {
             crate::timings::file_read(&bytes, started.elapsed());
@@ -255,9 +268,7 @@ pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
     let source = WorkTree {
         root: root.dir.clone(),
     };
-    let parsing = crate::timings::start(crate::timings::Phase::Parse);
     let mut catalogue = assemble(config, found, Box::new(source), options);
-    drop(parsing);
     catalogue.root = Some(root.dir);
     Ok(catalogue)
 }
@@ -318,6 +329,7 @@ pub fn assemble(
             &format!("cannot read the file: {error}"),
         )),
     };
+    let parsing = crate::timings::start(crate::timings::Phase::Parse);
     let (results, outcomes): (Vec<FileResult>, Vec<cache::Outcome>) = found
         .par_iter()
         .enumerate()
@@ -337,6 +349,8 @@ pub fn assemble(
             }
         })
         .unzip();
+    drop(parsing);
+    let _assembling = crate::timings::start(crate::timings::Phase::Assemble);
     let cache = session.map(|session| {
         let paths: Vec<&str> = found.iter().map(Found::path).collect();
         session.finish(&paths, outcomes)
@@ -361,7 +375,17 @@ pub fn assemble(
         root: None,
         cache,
     };
-    let mut first_of: HashMap<(Kind, Id), Span> = HashMap::new();
+    let mut counts = [0usize; 6];
+    for object in results.iter().flat_map(|result| &result.objects) {
+        counts[kind_index(object.kind())] += 1;
+    }
+    let [applications, roles, identities, teams, playbooks, sod_rules] = counts;
+    catalogue.applications.reserve_exact(applications);
+    catalogue.roles.reserve_exact(roles);
+    catalogue.identities.reserve_exact(identities);
+    catalogue.teams.reserve_exact(teams);
+    catalogue.playbooks.reserve_exact(playbooks);
+    catalogue.sod_rules.reserve_exact(sod_rules);
     for result in results {
         for finding in &result.findings {
             if let Some(object) = &finding.object {
@@ -370,18 +394,6 @@ pub fn assemble(
         }
         catalogue.findings.extend(result.findings);
         for object in result.objects {
-            let id = object.id();
-            let key = (object.kind(), id.value.clone());
-            if let Some(first) = first_of.get(&key) {
-                catalogue.duplicates.push(Duplicate {
-                    kind: key.0,
-                    id: key.1,
-                    first: *first,
-                    second: id.span,
-                });
-                continue;
-            }
-            first_of.insert(key, id.span);
             match object {
                 Object::Application(o) => catalogue.applications.push(o),
                 Object::Role(o) => catalogue.roles.push(o),
@@ -392,7 +404,57 @@ pub fn assemble(
             }
         }
     }
+    let duplicates = &mut catalogue.duplicates;
+    leave_out_duplicates(&mut catalogue.applications, duplicates);
+    leave_out_duplicates(&mut catalogue.roles, duplicates);
+    leave_out_duplicates(&mut catalogue.identities, duplicates);
+    leave_out_duplicates(&mut catalogue.teams, duplicates);
+    leave_out_duplicates(&mut catalogue.playbooks, duplicates);
+    leave_out_duplicates(&mut catalogue.sod_rules, duplicates);
     catalogue
+}
+
+fn kind_index(kind: Kind) -> usize {
+    match kind {
+        Kind::Application => 0,
+        Kind::Role => 1,
+        Kind::Identity => 2,
+        Kind::Team => 3,
+        Kind::Playbook => 4,
+        Kind::SodRule => 5,
+    }
+}
+
+/// Keeps the first object of each id (in catalogue order) and records the
+/// others as duplicates. Ids are borrowed, not cloned: a large catalogue
+/// holds a million of them.
+fn leave_out_duplicates<T: CatalogueObject>(objects: &mut Vec<T>, duplicates: &mut Vec<Duplicate>) {
+    let mut first_of: FxHashMap<&str, Span> =
+        FxHashMap::with_capacity_and_hasher(objects.len(), Default::default());
+    let mut keep = Vec::with_capacity(objects.len());
+    for object in objects.iter() {
+        let id = object.id();
+        match first_of.entry(id.value.as_str()) {
+            Entry::Occupied(first) => {
+                duplicates.push(Duplicate {
+                    kind: T::KIND,
+                    id: id.value.clone(),
+                    first: *first.get(),
+                    second: id.span,
+                });
+                keep.push(false);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(id.span);
+                keep.push(true);
+            }
+        }
+    }
+    drop(first_of);
+    if keep.contains(&false) {
+        let mut keep = keep.into_iter();
+        objects.retain(|_| keep.next().unwrap_or(true));
+    }
 }
 
 /// What one file contributed.

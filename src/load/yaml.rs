@@ -236,6 +236,11 @@ pub struct DocumentSlice {
 /// comments and blanks are dropped.
 pub fn split_documents(text: &str) -> Vec<DocumentSlice> {
     let mut slices = Vec::new();
+    // Most files hold one document and neither marker: one slice, no scan.
+    if !text.contains("---") && !text.contains("...") {
+        push_slice(&mut slices, text, 0, text.len(), 1);
+        return slices;
+    }
     let mut start = 0usize;
     let mut start_line = 1u32;
     // Whether the current slice holds anything but comments, blanks and directives.
