@@ -593,6 +593,16 @@ impl<M: Mirror> Mirror for Option<M> {
     }
 }
 
+impl<M: Mirror> Mirror for Box<M> {
+    type Model = Box<M::Model>;
+    fn store(model: &Box<M::Model>) -> Option<Self> {
+        M::store(model).map(Box::new)
+    }
+    fn restore(self, file: FileId) -> Option<Box<M::Model>> {
+        (*self).restore(file).map(Box::new)
+    }
+}
+
 impl<M: Mirror> Mirror for Vec<M> {
     type Model = Vec<M::Model>;
     fn store(model: &Vec<M::Model>) -> Option<Self> {
@@ -814,7 +824,7 @@ mirror_struct! {
     }
     Grant => CachedGrant {
         role: Option<CachedId>,
-        permission: Option<CachedSpanned<PermissionRef>>,
+        permission: Option<Box<CachedSpanned<PermissionRef>>>,
         granted: CachedDay,
         approved_by: CachedOwner,
         ticket: Option<String>,

@@ -688,7 +688,7 @@ fn grant(cx: &mut Decoder, node: &Node) -> Option<Grant> {
     }
     let grant = Grant {
         role,
-        permission,
+        permission: permission.map(Box::new),
         granted: opt(cx, &mut map, "granted", date),
         approved_by: opt(cx, &mut map, "approved_by", principal),
         ticket: opt(cx, &mut map, "ticket", string),

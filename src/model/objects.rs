@@ -271,9 +271,10 @@ pub enum GrantTarget<'a> {
 pub struct Grant {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Spanned<Id>>,
+    // Boxed: most grants are of roles, and grants are the most numerous objects.
     /// A direct ("exception") grant that bypasses roles.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub permission: Option<Spanned<PermissionRef>>,
+    pub permission: Option<Box<Spanned<PermissionRef>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted: Option<Spanned<Date>>,
     #[serde(skip_serializing_if = "Option::is_none")]

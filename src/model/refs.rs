@@ -13,7 +13,7 @@ pub const ID_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._@-]*$";
     Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, bitcode::Encode, bitcode::Decode,
 )]
 #[serde(transparent)]
-pub struct Id(String);
+pub struct Id(Box<str>);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RefError {
@@ -42,7 +42,7 @@ fn is_id(text: &str) -> bool {
 impl Id {
     pub fn parse(text: &str) -> Result<Id, RefError> {
         if is_id(text) {
-            Ok(Id(text.to_owned()))
+            Ok(Id(text.into()))
         } else {
             Err(RefError::BadId(text.to_owned()))
         }
