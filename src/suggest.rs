@@ -2,8 +2,7 @@
 
 use std::hash::Hasher as _;
 
-use rayon::slice::ParallelSliceMut as _;
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 
 /// Whether `candidate` is close enough to `word` to be a likely typo, and how close.
 fn closeness(word: &str, candidate: &str) -> Option<f64> {
@@ -53,24 +52,61 @@ pub fn did_you_mean<'a>(
 /// Namespaces up to this size are scanned whole; larger ones use the index.
 const SCAN_LIMIT: usize = 2_000;
 
-/// Suggestions over a large set of ids (every role or identity), without
-/// comparing a word with every id: a symmetric-deletion index maps each id,
-/// and each id with one character deleted, to the ids it came from. Two
-/// words within one insertion, deletion, substitution or adjacent
-/// transposition share a key, so those typos are found in a few lookups.
+/// Suggestions for many words at once over a large set of ids (every role or
+/// identity), without comparing each word with every id: a
+/// symmetric-deletion index maps each word, and each word with one character
+/// deleted, to the words it came from; one pass over the ids looks up their
+/// keys the same way. Two words within one insertion, deletion, substitution
+/// or adjacent transposition share a key, so those typos are found.
 ///
-/// The index holds a 64-bit hash of each key, sorted, rather than the keys
-/// themselves: on 100,000 ids that is two million 16-byte entries instead of
-/// two million strings. A hash collision only adds a candidate, which is
-/// checked against the real keys before it is scored.
-pub struct Suggester<'a> {
-    words: Vec<&'a str>,
-    /// (hash of a key, index of a word that has it), sorted.
-    by_key: Vec<(u64, u32)>,
+/// The index holds the words (the few unknown references), not the ids (the
+/// many): the pass over the ids costs one hash lookup per key and nothing is
+/// sorted. Keys are 64-bit hashes, not strings; a hash collision only adds a
+/// candidate, which is scored like the others and suggested only if close.
+///
+/// Returns the suggestion for each word, in order. Sets of at most
+/// [`SCAN_LIMIT`] ids are scanned whole, like [`did_you_mean`].
+pub fn suggest_all<'a>(words: &[&str], ids: &[&'a str]) -> Vec<Option<&'a str>> {
+    if ids.len() <= SCAN_LIMIT {
+        return words
+            .iter()
+            .map(|word| best(word, ids.iter().copied()))
+            .collect();
+    }
+    let mut scratch = Vec::new();
+    let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    for (index, word) in words.iter().enumerate() {
+        key_hashes(word, &mut scratch, |hash| {
+            let words = by_key.entry(hash).or_default();
+            // A word whose deletions coincide ("aab" without either "a").
+            if words.last() != Some(&(index as u32)) {
+                words.push(index as u32);
+            }
+        });
+    }
+    let mut candidates: Vec<Vec<&'a str>> = vec![Vec::new(); words.len()];
+    for id in ids {
+        key_hashes(id, &mut scratch, |hash| {
+            for index in by_key.get(&hash).into_iter().flatten() {
+                candidates[*index as usize].push(id);
+            }
+        });
+    }
+    words
+        .iter()
+        .zip(candidates)
+        .map(|(word, mut found)| {
+            found.sort_unstable();
+            found.dedup();
+            best(word, found)
+        })
+        .collect()
 }
 
 /// The word itself, then the word with each character deleted in turn,
-/// written into `key` one after another for `visit`.
+/// written into `key` one after another for `visit`: the keys of the index,
+/// built; the tests check [`key_hashes`] against them.
+#[cfg(test)]
 fn for_each_key(word: &str, key: &mut String, mut visit: impl FnMut(&str)) {
     key.clear();
     key.push_str(word);
@@ -87,7 +123,8 @@ fn for_each_key(word: &str, key: &mut String, mut visit: impl FnMut(&str)) {
 /// invertible modulo 2^64; any odd constant with mixed bits will do).
 const HASH_BASE: u64 = 0x9E37_79B9_7F4A_7C15;
 
-/// The hashes of the keys [`for_each_key`] visits, without building them:
+/// The hashes of the index's keys (the word, and the word with each
+/// character deleted in turn), without building them:
 /// with a polynomial hash, the hash of `prefix + suffix` is
 /// `hash(prefix) * BASE^len(suffix) + hash(suffix)`, so one pass over the
 /// word's prefixes and one over its suffixes give every deletion's hash.
@@ -129,6 +166,7 @@ fn finish(hash: u64, len: usize) -> u64 {
 }
 
 /// Whether the two words share a key of the symmetric-deletion index.
+#[cfg(test)]
 fn share_a_key(word: &str, candidate: &str) -> bool {
     let mut keys = Vec::new();
     let mut buffer = String::new();
@@ -138,48 +176,6 @@ fn share_a_key(word: &str, candidate: &str) -> bool {
         shared = shared || keys.iter().any(|k| k == key);
     });
     shared
-}
-
-impl<'a> Suggester<'a> {
-    pub fn new(words: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut words: Vec<&'a str> = words.into_iter().collect();
-        words.sort_unstable();
-        words.dedup();
-        let mut by_key = Vec::new();
-        if words.len() > SCAN_LIMIT {
-            let mut scratch = Vec::new();
-            for (index, word) in words.iter().enumerate() {
-                key_hashes(word, &mut scratch, |hash| by_key.push((hash, index as u32)));
-            }
-            by_key.par_sort_unstable();
-        }
-        Suggester { words, by_key }
-    }
-
-    pub fn suggest(&self, word: &str) -> Option<&'a str> {
-        if self.words.len() <= SCAN_LIMIT {
-            return best(word, self.words.iter().copied());
-        }
-        let mut candidates: Vec<u32> = Vec::new();
-        key_hashes(word, &mut Vec::new(), |hash| {
-            let start = self.by_key.partition_point(|(h, _)| *h < hash);
-            candidates.extend(
-                self.by_key[start..]
-                    .iter()
-                    .take_while(|(h, _)| *h == hash)
-                    .map(|(_, index)| *index),
-            );
-        });
-        candidates.sort_unstable();
-        candidates.dedup();
-        best(
-            word,
-            candidates
-                .iter()
-                .map(|index| self.words[*index as usize])
-                .filter(|candidate| share_a_key(word, candidate)),
-        )
-    }
 }
 
 #[cfg(test)]
@@ -197,30 +193,29 @@ mod tests {
     #[test]
     fn the_index_finds_single_edit_typos_in_large_sets() {
         let ids: Vec<String> = (0..10_000).map(|n| format!("svc-billing-{n:05}")).collect();
-        let mut words: Vec<&str> = ids.iter().map(String::as_str).collect();
-        words.push("payments-operator");
-        let suggester = Suggester::new(words.iter().copied());
+        let mut candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
+        candidates.push("payments-operator");
+        let words = [
+            "payments-operater",
+            "payments-opertor",
+            "payments-operatorr",
+            "payments-oper8tor",
+            "svc-billing-0042",
+            "completely-different",
+            "payments-operater",
+        ];
         assert_eq!(
-            suggester.suggest("payments-operater"),
-            Some("payments-operator")
+            suggest_all(&words, &candidates),
+            [
+                Some("payments-operator"),
+                Some("payments-operator"),
+                Some("payments-operator"),
+                Some("payments-operator"),
+                Some("svc-billing-00042"),
+                None,
+                Some("payments-operator"),
+            ]
         );
-        assert_eq!(
-            suggester.suggest("payments-opertor"),
-            Some("payments-operator")
-        );
-        assert_eq!(
-            suggester.suggest("payments-operatorr"),
-            Some("payments-operator")
-        );
-        assert_eq!(
-            suggester.suggest("payments-oper8tor"),
-            Some("payments-operator")
-        );
-        assert_eq!(
-            suggester.suggest("svc-billing-0042"),
-            Some("svc-billing-00042")
-        );
-        assert_eq!(suggester.suggest("completely-different"), None);
     }
 
     #[test]
@@ -234,25 +229,35 @@ mod tests {
                 )
             })
             .collect();
-        let suggester = Suggester::new(ids.iter().map(String::as_str));
-        for (n, id) in ids.iter().enumerate().step_by(97) {
-            let mut typo: Vec<char> = id.chars().collect();
-            match n % 3 {
-                0 => {
-                    typo.remove(n % typo.len());
+        let candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let typos: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .step_by(97)
+            .map(|(n, id)| {
+                let mut typo: Vec<char> = id.chars().collect();
+                match n % 3 {
+                    0 => {
+                        typo.remove(n % typo.len());
+                    }
+                    1 => typo.insert(n % typo.len(), 'q'),
+                    _ => typo.swap(1, 2),
                 }
-                1 => typo.insert(n % typo.len(), 'q'),
-                _ => typo.swap(1, 2),
-            }
-            let typo: String = typo.into_iter().collect();
+                typo.into_iter().collect()
+            })
+            .collect();
+        let words: Vec<&str> = typos.iter().map(String::as_str).collect();
+        let suggested = suggest_all(&words, &candidates);
+        for (typo, suggestion) in typos.iter().zip(suggested) {
             let scanned = best(
-                &typo,
-                ids.iter()
-                    .map(String::as_str)
-                    .filter(|candidate| share_a_key(&typo, candidate)),
+                typo,
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|candidate| share_a_key(typo, candidate)),
             );
             assert!(scanned.is_some(), "{typo}");
-            assert_eq!(suggester.suggest(&typo), scanned, "{typo}");
+            assert_eq!(suggestion, scanned, "{typo}");
         }
     }
 
@@ -276,8 +281,10 @@ mod tests {
 
     #[test]
     fn small_sets_are_scanned_like_did_you_mean() {
-        let words = ["alice", "bob", "carol"];
-        let suggester = Suggester::new(words);
-        assert_eq!(suggester.suggest("alcie"), did_you_mean("alcie", words));
+        let ids = ["alice", "bob", "carol"];
+        assert_eq!(
+            suggest_all(&["alcie", "bobby"], &ids),
+            [did_you_mean("alcie", ids), did_you_mean("bobby", ids)]
+        );
     }
 }

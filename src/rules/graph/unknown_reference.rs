@@ -7,9 +7,8 @@ use crate::model::{
     Suppression,
 };
 use crate::rules::{Rule, RuleDocs, RuleMeta};
-use std::cell::OnceCell;
 
-use crate::suggest::{Suggester, did_you_mean};
+use crate::suggest::{did_you_mean, suggest_all};
 
 pub struct UnknownReference;
 
@@ -53,33 +52,20 @@ id: carol
     },
 };
 
-/// One suggestion index per namespace, built on first use.
-#[derive(Default)]
-struct Suggesters<'c> {
-    by_kind: [OnceCell<Suggester<'c>>; 6],
-}
-
-impl<'c> Suggesters<'c> {
-    fn suggest(&self, graph: &Graph<'c>, kind: Kind, word: &str) -> Option<&'c str> {
-        let index = Kind::ALL.iter().position(|k| *k == kind)?;
-        let namespace: &IdIndex<'c> = match kind {
-            Kind::Application => &graph.applications,
-            Kind::Role => &graph.roles,
-            Kind::Identity => &graph.identities,
-            Kind::Team => &graph.teams,
-            Kind::Playbook => &graph.playbooks,
-            Kind::SodRule => &graph.sod_rules,
-        };
-        self.by_kind[index]
-            .get_or_init(|| Suggester::new(namespace.ids()))
-            .suggest(word)
-    }
+/// A finding whose help waits for its suggestion: suggestions are computed
+/// for all the unknown references to one namespace at once, in one pass over
+/// its ids ([`suggest_all`]).
+struct Pending {
+    /// Index of the finding in the rule's output.
+    finding: usize,
+    target: Kind,
+    word: String,
 }
 
 struct Walker<'g, 'c> {
     graph: &'g Graph<'c>,
     out: &'g mut Vec<Diagnostic>,
-    suggesters: &'g Suggesters<'c>,
+    pending: &'g mut Vec<Pending>,
     kind: Kind,
     id: &'c Id,
 }
@@ -98,10 +84,19 @@ impl Walker<'_, '_> {
             finding = finding.help(format!(
                 "{target} `{bare}` is defined, but its document has schema problems (schema/invalid-document), so it is left out of the analysis"
             ));
-        } else if let Some(suggestion) = self.suggesters.suggest(self.graph, target, bare) {
-            finding = finding.help(format!("did you mean `{suggestion}`?"));
+        } else {
+            self.suggest_later(target, bare);
         }
         self.out.push(finding);
+    }
+
+    /// Asks for a suggestion for the finding pushed next.
+    fn suggest_later(&mut self, target: Kind, word: &str) {
+        self.pending.push(Pending {
+            finding: self.out.len(),
+            target,
+            word: word.to_owned(),
+        });
     }
 
     fn role(&mut self, role: &Spanned<Id>, what: &str) {
@@ -147,18 +142,12 @@ impl Walker<'_, '_> {
                     "{what} `{written}` of unknown application `{}`",
                     permission.application
                 );
-                let mut finding = META
+                let finding = META
                     .finding(message)
                     .on(self.kind, self.id)
                     .detail(&written)
                     .at(permission.span);
-                if let Some(app) = self.suggesters.suggest(
-                    graph,
-                    Kind::Application,
-                    permission.application.as_str(),
-                ) {
-                    finding = finding.help(format!("did you mean application `{app}`?"));
-                }
+                self.suggest_later(Kind::Application, permission.application.as_str());
                 self.out.push(finding);
             }
             Resolved::UnknownPermission(app) => {
@@ -213,12 +202,12 @@ impl Rule for UnknownReference {
 
     fn check(&self, graph: &Graph, out: &mut Vec<Diagnostic>) {
         let catalogue = graph.catalogue;
-        let suggesters = Suggesters::default();
+        let mut pending = Vec::new();
         for application in &catalogue.applications {
             let mut walk = Walker {
                 graph,
                 out,
-                suggesters: &suggesters,
+                pending: &mut pending,
                 kind: Kind::Application,
                 id: &application.id.value,
             };
@@ -228,7 +217,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
-                suggesters: &suggesters,
+                pending: &mut pending,
                 kind: Kind::Role,
                 id: &role.id.value,
             };
@@ -247,7 +236,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
-                suggesters: &suggesters,
+                pending: &mut pending,
                 kind: Kind::Identity,
                 id: &identity.id.value,
             };
@@ -277,7 +266,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
-                suggesters: &suggesters,
+                pending: &mut pending,
                 kind: Kind::Team,
                 id: &team.id.value,
             };
@@ -290,7 +279,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
-                suggesters: &suggesters,
+                pending: &mut pending,
                 kind: Kind::Playbook,
                 id: &playbook.id.value,
             };
@@ -331,7 +320,7 @@ impl Rule for UnknownReference {
             let mut walk = Walker {
                 graph,
                 out,
-                suggesters: &suggesters,
+                pending: &mut pending,
                 kind: Kind::SodRule,
                 id: &sod_rule.id.value,
             };
@@ -349,6 +338,43 @@ impl Rule for UnknownReference {
                         walk.permission(&Spanned::new(permission.clone(), item.span), "side names");
                     }
                 }
+            }
+        }
+        add_suggestions(graph, &pending, out);
+    }
+}
+
+/// Fills in the help of the pending findings, one namespace at a time.
+fn add_suggestions(graph: &Graph, pending: &[Pending], out: &mut [Diagnostic]) {
+    for kind in Kind::ALL.iter().copied() {
+        let of_kind: Vec<&Pending> = pending.iter().filter(|p| p.target == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let namespace: &IdIndex = match kind {
+            Kind::Application => &graph.applications,
+            Kind::Role => &graph.roles,
+            Kind::Identity => &graph.identities,
+            Kind::Team => &graph.teams,
+            Kind::Playbook => &graph.playbooks,
+            Kind::SodRule => &graph.sod_rules,
+        };
+        let mut words: Vec<&str> = of_kind.iter().map(|p| p.word.as_str()).collect();
+        words.sort_unstable();
+        words.dedup();
+        let ids: Vec<&str> = namespace.ids().collect();
+        let suggestions = suggest_all(&words, &ids);
+        for pending in of_kind {
+            let suggestion = words
+                .binary_search(&pending.word.as_str())
+                .ok()
+                .and_then(|index| suggestions[index]);
+            if let (Some(suggestion), Some(finding)) = (suggestion, out.get_mut(pending.finding)) {
+                finding.help = Some(if kind == Kind::Application {
+                    format!("did you mean application `{suggestion}`?")
+                } else {
+                    format!("did you mean `{suggestion}`?")
+                });
             }
         }
     }
