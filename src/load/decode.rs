@@ -111,14 +111,24 @@ fn fields<'n>(cx: &mut Decoder, node: &'n Node<'n>, what: &str) -> Option<Fields
         cx.wrong_type(node, &format!("{what} (a mapping)"));
         return None;
     };
-    let mut entries = Vec::with_capacity(pairs.len());
-    let mut first_seen: HashMap<&str, &Node> = HashMap::with_capacity(pairs.len());
+    let mut entries: Vec<(&str, &Node, &Node)> = Vec::with_capacity(pairs.len());
+    // Mappings of the format have a handful of keys: a scan finds a
+    // duplicate faster than hashing; large ones (labels) get a map.
+    let mut first_seen: Option<HashMap<&str, &Node>> =
+        (pairs.len() > 16).then(|| HashMap::with_capacity(pairs.len()));
     for (key, value) in pairs {
         let Value::Str(name) = &key.value else {
             cx.wrong_type(key, "a field name (a string)");
             continue;
         };
-        if let Some(first) = first_seen.get(name.as_ref()) {
+        let first = match &first_seen {
+            Some(seen) => seen.get(name.as_ref()).copied(),
+            None => entries
+                .iter()
+                .find(|(seen, _, _)| *seen == name.as_ref())
+                .map(|(_, first, _)| *first),
+        };
+        if let Some(first) = first {
             let first_line = cx.span(first).line;
             cx.problem(
                 cx.span(key),
@@ -127,7 +137,9 @@ fn fields<'n>(cx: &mut Decoder, node: &'n Node<'n>, what: &str) -> Option<Fields
             );
             continue;
         }
-        first_seen.insert(name, key);
+        if let Some(seen) = &mut first_seen {
+            seen.insert(name, key);
+        }
         entries.push((name.as_ref(), key, value));
     }
     let taken = vec![false; entries.len()];

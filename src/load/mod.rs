@@ -532,8 +532,10 @@ fn parse_file(file: FileId, bytes: &[u8], limits: &YamlLimits, rule_codes: &[&st
         .par_iter()
         .map(|slice| parse_slice(file, text, slice, limits, rule_codes))
         .collect();
+    // Sized exactly: a vector grown from empty holds four objects, and a
+    // large catalogue has a million files of one object each.
     let mut result = FileResult {
-        objects: Vec::new(),
+        objects: Vec::with_capacity(per_document.iter().filter(|(o, _)| o.is_some()).count()),
         findings: Vec::new(),
     };
     for (object, findings) in per_document {
