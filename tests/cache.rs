@@ -447,3 +447,53 @@ fn the_default_place_is_the_git_directory_else_the_user_cache() {
     assert_eq!(in_git.len(), 1, "{in_git:?}");
     assert!(in_git[0].starts_with(repository.path().join(".git/rolelint")));
 }
+
+#[test]
+fn a_large_cache_is_rewritten_only_once_enough_files_changed() {
+    let root = catalogue();
+    // 64 more identity files: 69 cached files in all.
+    for n in 0..64 {
+        let text = ALICE
+            .replace("id: alice", &format!("id: extra-{n}"))
+            .replace("name: Alice", &format!("name: Extra {n}"));
+        write(root.path(), &format!("access/extra/{n}.yaml"), &text);
+    }
+    let cache = tempfile::tempdir().unwrap();
+    std::thread::sleep(SETTLE);
+    let (_, usage) = check(root.path(), Some(cache.path()));
+    assert_eq!(usage.unwrap().parsed, 69);
+
+    // One changed file of 69: parsed, its result right, the cache kept as it
+    // was, so the next run parses it again (and only it).
+    write(
+        root.path(),
+        "access/extra/7.yaml",
+        &ALICE.replace("id: alice", "id: changed"),
+    );
+    std::thread::sleep(SETTLE);
+    for _ in 0..2 {
+        let expected = uncached(root.path());
+        let (warm, usage) = check(root.path(), Some(cache.path()));
+        assert_eq!(warm, expected);
+        let usage = usage.unwrap();
+        assert_eq!((usage.reused, usage.parsed, usage.written), (68, 1, false));
+    }
+
+    // Three changed files reach 1/32 of the entries: the cache takes them in.
+    for n in [8, 9] {
+        write(
+            root.path(),
+            &format!("access/extra/{n}.yaml"),
+            &ALICE.replace("id: alice", &format!("id: changed-{n}")),
+        );
+    }
+    std::thread::sleep(SETTLE);
+    let expected = uncached(root.path());
+    let (warm, usage) = check(root.path(), Some(cache.path()));
+    assert_eq!(warm, expected);
+    let usage = usage.unwrap();
+    assert_eq!((usage.reused, usage.parsed, usage.written), (66, 3, true));
+    let (again, usage) = check(root.path(), Some(cache.path()));
+    assert_eq!(again, expected);
+    assert_eq!(usage.unwrap().parsed, 0);
+}

@@ -347,12 +347,11 @@ impl Session {
             .iter()
             .filter(|outcome| matches!(outcome, Outcome::Parsed { .. }))
             .count();
-        let changed = match &self.previous {
+        let rewrite = match &self.previous {
             None => true,
-            // Something new to store, or something stored to drop.
-            Some(previous) => stored > 0 || reused < previous.entries.len(),
+            Some(previous) => worth_rewriting(previous.entries.len(), reused, stored),
         };
-        let written = changed && self.write(paths, &outcomes).is_ok();
+        let written = rewrite && self.write(paths, &outcomes).is_ok();
         CacheUsage {
             file: self.file,
             reused,
@@ -404,6 +403,21 @@ impl Session {
         prune(dir, &self.file);
         Ok(())
     }
+}
+
+/// Out-of-date entries a cache may hold before it is rewritten, as a
+/// fraction of its entries (1/32): rewriting copies every blob, which on a
+/// large catalogue costs more than parsing a few changed files again on
+/// each run until then.
+const REWRITE_FRACTION: usize = 32;
+
+/// Whether to rewrite a cache of `entries` entries after a run that reused
+/// `reused` of them and parsed `stored` files it could store: when anything
+/// changed and the changes reach [`REWRITE_FRACTION`] of the entries.
+/// Entries not reused are of changed or deleted files.
+fn worth_rewriting(entries: usize, reused: usize, stored: usize) -> bool {
+    let out_of_date = entries.saturating_sub(reused).max(stored);
+    out_of_date > 0 && out_of_date.saturating_mul(REWRITE_FRACTION) >= entries
 }
 
 /// Cache files kept in one directory: the most recently written, so the
@@ -996,6 +1010,17 @@ mod tests {
         for ci in ["true", "1", "yes", "TRUE"] {
             assert!(is_ci(Some(OsStr::new(ci))), "{ci:?}");
         }
+    }
+
+    #[test]
+    fn a_cache_is_rewritten_when_a_32nd_of_it_is_out_of_date() {
+        assert!(!worth_rewriting(100, 100, 0), "nothing changed");
+        assert!(!worth_rewriting(70_000, 69_999, 1), "one edit of many");
+        assert!(worth_rewriting(64, 62, 2), "two of 64");
+        assert!(worth_rewriting(64, 62, 0), "two of 64 deleted");
+        assert!(worth_rewriting(10, 9, 1), "small caches take every change");
+        assert!(worth_rewriting(100, 100, 4), "new files");
+        assert!(worth_rewriting(0, 0, 1), "an empty cache");
     }
 
     #[test]
