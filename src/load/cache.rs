@@ -507,16 +507,8 @@ fn user_cache_dir() -> Option<PathBuf> {
 
 fn encode_file(result: &FileResult) -> Option<Vec<u8>> {
     let cached = CachedFile {
-        objects: result
-            .objects
-            .iter()
-            .map(CachedObject::store)
-            .collect::<Option<_>>()?,
-        findings: result
-            .findings
-            .iter()
-            .map(CachedDiagnostic::store)
-            .collect::<Option<_>>()?,
+        objects: exactly_sized(result.objects.iter().map(CachedObject::store))?,
+        findings: exactly_sized(result.findings.iter().map(CachedDiagnostic::store))?,
     };
     Some(BUFFER.with_borrow_mut(|buffer| buffer.encode(&cached).to_vec()))
 }
@@ -530,16 +522,18 @@ thread_local! {
 fn decode_file(blob: &[u8], file: FileId, rule_codes: &[&'static str]) -> Option<FileResult> {
     let cached: CachedFile = BUFFER.with_borrow_mut(|buffer| buffer.decode(blob)).ok()?;
     Some(FileResult {
-        objects: cached
-            .objects
-            .into_iter()
-            .map(|object| object.restore(file))
-            .collect::<Option<_>>()?,
-        findings: cached
-            .findings
-            .into_iter()
-            .map(|finding| finding.restore(file, rule_codes))
-            .collect::<Option<_>>()?,
+        objects: exactly_sized(
+            cached
+                .objects
+                .into_iter()
+                .map(|object| object.restore(file)),
+        )?,
+        findings: exactly_sized(
+            cached
+                .findings
+                .into_iter()
+                .map(|finding| finding.restore(file, rule_codes)),
+        )?,
     })
 }
 
@@ -620,13 +614,23 @@ impl<M: Mirror> Mirror for Box<M> {
 impl<M: Mirror> Mirror for Vec<M> {
     type Model = Vec<M::Model>;
     fn store(model: &Vec<M::Model>) -> Option<Self> {
-        model.iter().map(M::store).collect()
+        exactly_sized(model.iter().map(M::store))
     }
     fn restore(self, file: FileId) -> Option<Vec<M::Model>> {
-        self.into_iter()
-            .map(|mirror| mirror.restore(file))
-            .collect()
+        exactly_sized(self.into_iter().map(|mirror| mirror.restore(file)))
     }
+}
+
+/// Collects into a vector of the iterator's exact length, or `None` at the
+/// first `None`. (Collecting into `Option<Vec<_>>` loses the length and
+/// rounds a short vector's capacity up to four: a restored catalogue would
+/// take twice the memory of a parsed one.)
+fn exactly_sized<T>(items: impl ExactSizeIterator<Item = Option<T>>) -> Option<Vec<T>> {
+    let mut collected = Vec::with_capacity(items.len());
+    for item in items {
+        collected.push(item?);
+    }
+    Some(collected)
 }
 
 #[derive(Encode, Decode)]
