@@ -41,8 +41,7 @@ pub type Ix = u32;
 #[derive(Debug, Default)]
 pub struct IdIndex<'c> {
     map: FxHashMap<&'c str, Ix>,
-    /// Every id in catalogue order (path order, so often already sorted,
-    /// which makes the suggestion index's sort cheap).
+    /// Every id in catalogue order: what "did you mean" suggestions scan.
     in_order: Vec<&'c str>,
 }
 
