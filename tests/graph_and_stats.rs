@@ -2,7 +2,8 @@
 //! (`fixtures/example`, at 2026-11-26) and on small hostile catalogues:
 //! arguments, output and exit codes.
 
-use std::io::Write as _;
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command as Process, Stdio};
 
@@ -72,20 +73,7 @@ fn graphviz() -> Option<&'static str> {
 /// Renders DOT source with Graphviz in `format` (`svg`, `plain`); panics
 /// with Graphviz's complaint when the source is not valid.
 fn render(dot: &str, source: &str, format: &str) -> String {
-    let mut child = Process::new(dot)
-        .arg(format!("-T{format}"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(source.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::run_graphviz(dot, format, source);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),

@@ -6,6 +6,7 @@
 //! output format of every command. Text outputs must keep no payload intact;
 //! JSON and SARIF must carry the exact value.
 
+mod common;
 mod git_repo;
 
 use std::collections::BTreeSet;
@@ -445,21 +446,7 @@ fn assert_dot_safe(what: &str, dot: &str) {
         assert_eq!(quotes % 2, 0, "{what}: an unclosed string: {line}");
     }
     if std::process::Command::new("dot").arg("-V").output().is_ok() {
-        let mut child = std::process::Command::new("dot")
-            .arg("-Tcanon")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(dot.as_bytes())
-            .unwrap();
-        let output = child.wait_with_output().unwrap();
+        let output = common::run_graphviz("dot", "canon", dot);
         assert!(
             output.status.success(),
             "{what}: Graphviz cannot read it: {}",

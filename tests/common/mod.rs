@@ -81,3 +81,24 @@ pub fn finding_lines(report: &Report) -> Vec<String> {
     lines.sort();
     lines
 }
+
+/// Runs Graphviz (`dot`, the executable to run) on `source` with
+/// `-T{format}` and returns what it printed and how it exited.
+pub fn run_graphviz(dot: &str, format: &str, source: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(dot)
+        .arg(format!("-T{format}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(source.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
