@@ -497,3 +497,42 @@ fn a_large_cache_is_rewritten_only_once_enough_files_changed() {
     assert_eq!(again, expected);
     assert_eq!(usage.unwrap().parsed, 0);
 }
+
+#[test]
+fn files_of_a_cache_in_several_chunks_keep_their_results() {
+    // 600 more identity files: the cache stores results in chunks of 256
+    // files, so these span three chunks.
+    let root = catalogue();
+    for n in 0..600 {
+        let text = ALICE
+            .replace("id: alice", &format!("id: extra-{n}"))
+            .replace("name: Alice", &format!("name: Extra {n}"));
+        write(root.path(), &format!("access/extra/{n:03}.yaml"), &text);
+    }
+    let cache = tempfile::tempdir().unwrap();
+    std::thread::sleep(SETTLE);
+    let (_, usage) = check(root.path(), Some(cache.path()));
+    assert_eq!(usage.unwrap().parsed, 605);
+
+    // A deletion in the first chunk shifts every later file's position in
+    // this run; edits in the second and third chunks; a new file.
+    std::fs::remove_file(root.path().join("access/extra/010.yaml")).unwrap();
+    for n in [300, 550] {
+        write(
+            root.path(),
+            &format!("access/extra/{n:03}.yaml"),
+            &ALICE.replace("id: alice", &format!("id: changed-{n}")),
+        );
+    }
+    write(
+        root.path(),
+        "access/extra/999.yaml",
+        &ALICE.replace("id: alice", "id: added"),
+    );
+    let expected = uncached(root.path());
+    assert!(expected.contains("changed-550"), "{expected}");
+    let (warm, usage) = check(root.path(), Some(cache.path()));
+    assert_eq!(warm, expected);
+    let usage = usage.unwrap();
+    assert_eq!((usage.reused, usage.parsed), (602, 3));
+}

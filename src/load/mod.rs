@@ -329,31 +329,35 @@ pub fn assemble(
             &format!("cannot read the file: {error}"),
         )),
     };
+    let parse = |index: usize| {
+        let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
+        match &found[index] {
+            Found::Refused { reason, .. } => FileResult::problem(file_problem(file, reason)),
+            Found::File(path) => read_and_parse(file, path),
+        }
+    };
     let parsing = crate::timings::start(crate::timings::Phase::Parse);
-    let (results, outcomes): (Vec<FileResult>, Vec<cache::Outcome>) = found
-        .par_iter()
-        .enumerate()
-        .map(|(index, found)| {
-            let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
-            match (found, &session) {
-                (Found::Refused { reason, .. }, _) => (
-                    FileResult::problem(file_problem(file, reason)),
-                    cache::Outcome::NotStored,
-                ),
-                (Found::File(path), Some(session)) => {
-                    session.file(file, path, || read_and_parse(file, path))
-                }
-                (Found::File(path), None) => {
-                    (read_and_parse(file, path), cache::Outcome::NotStored)
-                }
-            }
-        })
-        .unzip();
+    let (results, outcomes) = match &session {
+        Some(session) => {
+            let paths: Vec<Option<&str>> = found
+                .iter()
+                .map(|found| match found {
+                    Found::File(path) => Some(path.as_str()),
+                    Found::Refused { .. } => None,
+                })
+                .collect();
+            session.load(&paths, parse)
+        }
+        None => (
+            (0..found.len()).into_par_iter().map(parse).collect(),
+            Vec::new(),
+        ),
+    };
     drop(parsing);
     let _assembling = crate::timings::start(crate::timings::Phase::Assemble);
     let cache = session.map(|session| {
         let paths: Vec<&str> = found.iter().map(Found::path).collect();
-        session.finish(&paths, outcomes)
+        session.finish(&paths, &outcomes, &results)
     });
 
     let mut catalogue = Catalogue {
