@@ -9,24 +9,51 @@ fn closeness(word: &str, candidate: &str) -> Option<f64> {
     if candidate == word {
         return None;
     }
-    let score = strsim::jaro_winkler(word, candidate);
+    // Ids are ASCII: their bytes are their characters, and comparing bytes
+    // gives the same scores without decoding UTF-8 on every comparison.
+    let ascii = word.is_ascii() && candidate.is_ascii();
+    let score = match ascii {
+        true => strsim::generic_jaro_winkler(&Bytes(word), &Bytes(candidate)),
+        false => strsim::jaro_winkler(word, candidate),
+    };
     if score >= 0.85 {
         return Some(score);
     }
     // The edit distance (the costlier measure) is at least the difference
     // in length: most candidates are ruled out without computing it.
     let limit = (word.len() / 4).clamp(1, 3);
-    if word.chars().count().abs_diff(candidate.chars().count()) > limit {
-        return None;
+    let distance = match ascii {
+        true if word.len().abs_diff(candidate.len()) > limit => return None,
+        true => strsim::generic_levenshtein(&Bytes(word), &Bytes(candidate)),
+        false if word.chars().count().abs_diff(candidate.chars().count()) > limit => return None,
+        false => strsim::levenshtein(word, candidate),
+    };
+    (distance <= limit).then_some(score)
+}
+
+/// A string's bytes as strsim's generic measures take them.
+struct Bytes<'a>(&'a str);
+
+impl<'a> IntoIterator for &Bytes<'a> {
+    type Item = u8;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'a, u8>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.as_bytes().iter().copied()
     }
-    (strsim::levenshtein(word, candidate) <= limit).then_some(score)
 }
 
 /// The best of `candidates`; ties go to the smallest candidate, so
 /// suggestions never depend on the iteration order of a hash map.
 fn best<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let profile = Profile::of(word);
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
+        if profile
+            .as_ref()
+            .is_some_and(|profile| profile.rules_out(candidate))
+        {
+            continue;
+        }
         let Some(score) = closeness(word, candidate) else {
             continue;
         };
@@ -38,6 +65,64 @@ fn best<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option
         }
     }
     best.map(|(_, candidate)| candidate)
+}
+
+/// What bounds both measures of [`closeness`] for an ASCII word, so that
+/// most candidates of a scan are ruled out without computing either: with
+/// `c` characters in common (as multisets), Jaro matches at most `c`
+/// characters, and the edit distance is at least the longer length minus `c`.
+struct Profile<'w> {
+    word: &'w [u8],
+    counts: [u16; 128],
+}
+
+impl<'w> Profile<'w> {
+    fn of(word: &'w str) -> Option<Self> {
+        let mut counts = [0u16; 128];
+        for byte in word.bytes() {
+            let count = counts.get_mut(usize::from(byte))?;
+            *count = count.saturating_add(1);
+        }
+        Some(Profile {
+            word: word.as_bytes(),
+            counts,
+        })
+    }
+
+    /// True only if [`closeness`] is `None` for `candidate`.
+    fn rules_out(&self, candidate: &str) -> bool {
+        let candidate = candidate.as_bytes();
+        let mut counts = self.counts;
+        let mut common = 0usize;
+        for &byte in candidate {
+            let Some(count) = counts.get_mut(usize::from(byte)) else {
+                return false;
+            };
+            if *count > 0 {
+                *count -= 1;
+                common += 1;
+            }
+        }
+        let (word_len, candidate_len) = (self.word.len(), candidate.len());
+        let limit = (word_len / 4).clamp(1, 3);
+        let distance_at_least = word_len.max(candidate_len) - common;
+        let edit_fails = word_len.abs_diff(candidate_len) > limit || distance_at_least > limit;
+        if !edit_fails || common == 0 {
+            return edit_fails;
+        }
+        let prefix = self
+            .word
+            .iter()
+            .zip(candidate)
+            .take(4)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let common = common as f64;
+        let jaro_at_most = (common / word_len as f64 + common / candidate_len as f64 + 1.0) / 3.0;
+        let winkler_at_most = jaro_at_most + 0.1 * prefix as f64 * (1.0 - jaro_at_most);
+        // A margin for rounding: the bound must never rule out a match.
+        winkler_at_most < 0.85 - 1e-9
+    }
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely
@@ -188,6 +273,70 @@ mod tests {
         assert_eq!(did_you_mean("permisions", fields), Some("permissions"));
         assert_eq!(did_you_mean("inherit", fields), Some("inherits"));
         assert_eq!(did_you_mean("colour", fields), None);
+    }
+
+    /// `closeness` as it was written first: on characters only.
+    fn closeness_on_chars(word: &str, candidate: &str) -> Option<f64> {
+        if candidate == word {
+            return None;
+        }
+        let score = strsim::jaro_winkler(word, candidate);
+        let limit = (word.len() / 4).clamp(1, 3);
+        (score >= 0.85 || strsim::levenshtein(word, candidate) <= limit).then_some(score)
+    }
+
+    #[test]
+    fn the_profile_rules_out_only_what_closeness_rejects() {
+        // Short words over a small alphabet: many close pairs and many far.
+        let mut rng = fastrand::Rng::with_seed(7);
+        let words: Vec<String> = (0..400)
+            .map(|_| {
+                let len = rng.usize(0..12);
+                (0..len)
+                    .map(|_| rng.choice(b"abcde.-7".iter()).map_or('a', |b| *b as char))
+                    .collect()
+            })
+            .collect();
+        let mut ruled_out = 0;
+        for word in &words {
+            let profile = Profile::of(word).unwrap();
+            for candidate in &words {
+                if profile.rules_out(candidate) {
+                    ruled_out += 1;
+                    assert_eq!(closeness(word, candidate), None, "{word:?} ~ {candidate:?}");
+                }
+            }
+        }
+        // And it does rule out: most pairs of random words are far apart.
+        assert!(ruled_out > words.len() * words.len() / 4, "{ruled_out}");
+        assert!(Profile::of("zoë").is_none());
+    }
+
+    #[test]
+    fn ascii_words_score_as_their_characters_do() {
+        let words = [
+            "payments-admin",
+            "payment-admin",
+            "paymnets-admin",
+            "ravi.shah",
+            "ravi.sha",
+            "priya.robets",
+            "priya.roberts",
+            "zoë.müller",
+            "zoe.muller",
+            "a",
+            "ab",
+            "",
+        ];
+        for word in words {
+            for candidate in words {
+                assert_eq!(
+                    closeness(word, candidate),
+                    closeness_on_chars(word, candidate),
+                    "{word:?} ~ {candidate:?}"
+                );
+            }
+        }
     }
 
     #[test]

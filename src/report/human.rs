@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
+
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -293,6 +295,34 @@ pub fn write_limited(
     limit: Option<usize>,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
+    let (listed, not_listed) = super::listed(report.findings, limit);
+    // Rendered in parallel, a window at a time: each batch of consecutive
+    // findings (sorted by file, so mostly one file) reads its sources once;
+    // the windows keep memory bounded and the output streaming, in order.
+    for window in listed.chunks(RENDER_WINDOW) {
+        let texts: Vec<String> = window
+            .par_chunks(RENDER_BATCH)
+            .map(|batch| render_batch(report, style, batch))
+            .collect();
+        for text in texts {
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    out.write_all(summary(report).as_bytes())?;
+    out.write_all(b"\n")?;
+    if let (Some(limit), 1..) = (limit, not_listed) {
+        out.write_all(super::not_listed_line(not_listed, limit).as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Findings rendered by one task, and by all tasks before output is written.
+const RENDER_BATCH: usize = 32;
+const RENDER_WINDOW: usize = 1024;
+
+/// Renders `batch` in order, each finding followed by an empty line.
+fn render_batch(report: &Report, style: Style, batch: &[&Diagnostic]) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -307,23 +337,16 @@ pub fn write_limited(
         cache: Default::default(),
     };
     let mut text = String::new();
-    let (listed, not_listed) = super::listed(report.findings, limit);
-    for finding in listed {
-        text.clear();
+    for finding in batch {
         let rendered = rendered(&mut sources, finding);
+        let start = text.len();
         if handler.render_report(&mut text, &rendered).is_err() {
+            text.truncate(start);
             text.push_str(&format!("{}: {}\n", finding.rule, rendered.message));
         }
         text.push('\n');
-        out.write_all(text.as_bytes())?;
     }
-    out.write_all(summary(report).as_bytes())?;
-    out.write_all(b"\n")?;
-    if let (Some(limit), 1..) = (limit, not_listed) {
-        out.write_all(super::not_listed_line(not_listed, limit).as_bytes())?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
+    text
 }
 
 fn plural(count: usize, word: &str) -> String {
@@ -375,6 +398,58 @@ mod tests {
             line: line as u32,
             column: 1,
         }
+    }
+
+    #[test]
+    fn findings_rendered_in_parallel_come_out_in_order() {
+        // Enough findings for several windows of several batches, spread
+        // over several files.
+        let files: Vec<(String, String)> = (0..12)
+            .map(|file| {
+                let identities: String = (0..100)
+                    .map(|n| {
+                        format!(
+                            "---\napiVersion: rolelint/v1\nkind: Identity\nid: person-{file}-{n}\n\
+                             grants:\n  - role: ghost-{n}\n  - role: phantom\n"
+                        )
+                    })
+                    .collect();
+                (format!("people/{file:02}.yaml"), identities)
+            })
+            .collect();
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+            .collect();
+        let options = crate::load::LoadOptions {
+            rule_codes: crate::rules::codes(),
+            ..Default::default()
+        };
+        let catalogue = crate::load::load_memory(&files, None, &options).unwrap();
+        let now = crate::model::Date::parse("2026-11-26").unwrap();
+        let outcome = crate::analyse(&catalogue, now);
+        assert!(
+            outcome.findings.len() > 2 * RENDER_WINDOW,
+            "{}",
+            outcome.findings.len()
+        );
+        let report = Report {
+            findings: &outcome.findings,
+            sources: &catalogue.sources,
+            now,
+            files: catalogue.sources.len(),
+            objects: catalogue.object_count(),
+            suppressed: outcome.suppressed,
+        };
+        let style = Style {
+            color: false,
+            width: 100,
+        };
+        let all: Vec<&Diagnostic> = outcome.findings.iter().collect();
+        let mut one_by_one = render_batch(&report, style, &all);
+        one_by_one.push_str(&summary(&report));
+        one_by_one.push('\n');
+        assert_eq!(render(&report, style), one_by_one);
     }
 
     #[test]
