@@ -270,7 +270,13 @@ pub fn render(
             for (family, took) in families(record, &family_of) {
                 let _ = writeln!(text, "    {family:<26} {:>10}", millis(took));
             }
-            if !record.rules.is_empty() {
+            let slowest = slowest_rules(record, &family_of);
+            if !slowest.is_empty() {
+                let listed: Vec<String> = slowest
+                    .iter()
+                    .map(|(code, took)| format!("{code} {}", millis(*took)))
+                    .collect();
+                let _ = writeln!(text, "    slowest rules: {}", listed.join(", "));
                 text.push_str("    (rules run in parallel: family times are summed over their rules and add up to more than the phase)\n");
             }
         }
@@ -290,6 +296,26 @@ pub fn render(
 /// Summed rule time per family (RULES.md category), in category order;
 /// codes `family_of` does not know are custom policies, shown under the
 /// `policies` phase instead.
+/// Rules listed by name under the rules phase, slowest first.
+const SLOWEST_RULES: usize = 5;
+
+/// The [`SLOWEST_RULES`] built-in rules that took longest: the one that
+/// takes longest bounds the phase, however many threads run the rest.
+fn slowest_rules(
+    record: &Record,
+    family_of: &impl Fn(&str) -> Option<&'static str>,
+) -> Vec<(&'static str, Duration)> {
+    let mut rules: Vec<(&'static str, Duration)> = record
+        .rules
+        .iter()
+        .filter(|(code, _)| family_of(code).is_some())
+        .copied()
+        .collect();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    rules.truncate(SLOWEST_RULES);
+    rules
+}
+
 fn families(
     record: &Record,
     family_of: &impl Fn(&str) -> Option<&'static str>,
@@ -399,6 +425,12 @@ mod tests {
         // graph/unknown-reference + graph/step-cycle
         assert_eq!(graph[1][1..], ["7.0", "ms"], "{text}");
         assert!(!text.contains("policy/custom"), "{text}");
+        assert!(
+            text.contains(
+                "slowest rules: graph/step-cycle 4.0 ms, graph/unknown-reference 3.0 ms, sod/toxic-role 1.0 ms\n"
+            ),
+            "{text}"
+        );
         assert!(
             text.contains("3 files read and parsed (5 YAML documents, 1.0 MiB)"),
             "{text}"
