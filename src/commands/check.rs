@@ -192,12 +192,15 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         suppressed: outcome.suppressed,
     };
     let text = match args.format {
-        // The two formats that can be long are streamed, not built whole.
+        // The formats that can be long are streamed, not built whole.
         Format::Json => {
             print_streamed(|out| report::json::write(&report, out))?;
             String::new()
         }
-        Format::Sarif => report::sarif::render(&report),
+        Format::Sarif => {
+            print_streamed(|out| report::sarif::write(&report, out))?;
+            String::new()
+        }
         Format::Github => report::github::render_limited(
             &report,
             max_listed(args.max_findings, report::DEFAULT_MAX_ANNOTATIONS),

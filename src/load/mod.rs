@@ -160,7 +160,11 @@ impl SourceMap {
     /// ever shown, so sources are not kept in memory during analysis.
     pub fn text(&self, file: FileId) -> Option<String> {
         let bytes = self.source.read(self.path(file), self.limit).ok()?;
-        Some(String::from_utf8_lossy(&bytes).into_owned())
+        // Valid UTF-8 (every file that parsed) is taken as it is, uncopied.
+        Some(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()),
+        )
     }
 }
 

@@ -14,7 +14,7 @@ use miette::{
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Report, neutralise_controls, one_line};
+use super::{Report, SourceCache, neutralise_controls, one_line};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Span;
 
@@ -188,35 +188,20 @@ impl MietteDiagnostic for Rendered {
     }
 }
 
-/// Files with findings kept at a time. Findings come sorted by file, so
-/// each file is read about once, and memory stays bounded however many
-/// files have findings.
-const CACHED_FILES: usize = 16;
-
-/// Reads files with findings, keeping the last few.
+/// Reads files with findings for their snippets.
 struct Sources<'a> {
     report: &'a Report<'a>,
-    cache: std::collections::HashMap<crate::model::FileId, Option<String>>,
+    cache: &'a SourceCache<'a>,
 }
 
 impl Sources<'_> {
-    fn snippet(
-        &mut self,
-        span: Span,
-        label: Option<String>,
-    ) -> (Option<Window>, Option<LabeledSpan>) {
+    fn snippet(&self, span: Span, label: Option<String>) -> (Option<Window>, Option<LabeledSpan>) {
         let report = self.report;
-        if self.cache.len() >= CACHED_FILES && !self.cache.contains_key(&span.file) {
-            self.cache.clear();
-        }
-        let text = self
-            .cache
-            .entry(span.file)
-            .or_insert_with(|| report.sources.text(span.file));
+        let text = self.cache.text(span.file);
         let name = one_line(report.sources.path(span.file));
         match text {
             Some(text) => {
-                let (window, place) = window(name, text, span);
+                let (window, place) = window(name, &text, span);
                 let label = LabeledSpan::new_primary_with_span(label, place);
                 (Some(window), Some(label))
             }
@@ -233,7 +218,7 @@ fn severity(severity: Severity) -> miette::Severity {
     }
 }
 
-fn rendered(sources: &mut Sources, finding: &Diagnostic) -> Rendered {
+fn rendered(sources: &Sources, finding: &Diagnostic) -> Rendered {
     let label = match (&finding.object, &finding.detail) {
         (Some(object), Some(detail)) => Some(format!("{object} · {detail}")),
         (Some(object), None) => Some(object.to_string()),
@@ -299,10 +284,11 @@ pub fn write_limited(
     // Rendered in parallel, a window at a time: each batch of consecutive
     // findings (sorted by file, so mostly one file) reads its sources once;
     // the windows keep memory bounded and the output streaming, in order.
+    let cache = SourceCache::new(report.sources);
     for window in listed.chunks(RENDER_WINDOW) {
         let texts: Vec<String> = window
             .par_chunks(RENDER_BATCH)
-            .map(|batch| render_batch(report, style, batch))
+            .map(|batch| render_batch(report, &cache, style, batch))
             .collect();
         for text in texts {
             out.write_all(text.as_bytes())?;
@@ -322,7 +308,12 @@ const RENDER_BATCH: usize = 32;
 const RENDER_WINDOW: usize = 1024;
 
 /// Renders `batch` in order, each finding followed by an empty line.
-fn render_batch(report: &Report, style: Style, batch: &[&Diagnostic]) -> String {
+fn render_batch(
+    report: &Report,
+    cache: &SourceCache,
+    style: Style,
+    batch: &[&Diagnostic],
+) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -332,13 +323,10 @@ fn render_batch(report: &Report, style: Style, batch: &[&Diagnostic]) -> String 
         .with_links(false)
         .with_width(style.width)
         .with_context_lines(CONTEXT_LINES);
-    let mut sources = Sources {
-        report,
-        cache: Default::default(),
-    };
+    let sources = Sources { report, cache };
     let mut text = String::new();
     for finding in batch {
-        let rendered = rendered(&mut sources, finding);
+        let rendered = rendered(&sources, finding);
         let start = text.len();
         if handler.render_report(&mut text, &rendered).is_err() {
             text.truncate(start);
@@ -446,7 +434,8 @@ mod tests {
             width: 100,
         };
         let all: Vec<&Diagnostic> = outcome.findings.iter().collect();
-        let mut one_by_one = render_batch(&report, style, &all);
+        let cache = SourceCache::new(report.sources);
+        let mut one_by_one = render_batch(&report, &cache, style, &all);
         one_by_one.push_str(&summary(&report));
         one_by_one.push('\n');
         assert_eq!(render(&report, style), one_by_one);

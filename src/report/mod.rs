@@ -10,11 +10,13 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 
+use std::sync::{Arc, Mutex};
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::SourceMap;
-use crate::model::Date;
+use crate::model::{Date, FileId};
 
 /// What a `check` produced, ready to render.
 pub struct Report<'a> {
@@ -24,6 +26,83 @@ pub struct Report<'a> {
     pub files: usize,
     pub objects: usize,
     pub suppressed: usize,
+}
+
+/// Bytes of text a [`SourceCache`] keeps read (at least one file).
+const CACHED_BYTES: usize = 64 << 20;
+
+/// The files with findings, read again for rendering (sources are not kept
+/// during analysis), shared by the threads that render. Findings come sorted
+/// by file, and their related locations mostly point into a few files (the
+/// role files), so keeping the most recently used files up to a budget
+/// means each file is read about once while memory stays bounded however
+/// many files have findings.
+pub(crate) struct SourceCache<'a> {
+    sources: &'a SourceMap,
+    recent: Mutex<RecentFiles>,
+}
+
+/// Texts by file, and the files by when they were last used.
+#[derive(Default)]
+struct RecentFiles {
+    texts: rustc_hash::FxHashMap<FileId, (Option<Arc<str>>, u64)>,
+    by_use: std::collections::BTreeMap<u64, FileId>,
+    bytes: usize,
+    clock: u64,
+}
+
+impl RecentFiles {
+    fn touch(&mut self, file: FileId) -> Option<Option<Arc<str>>> {
+        self.clock += 1;
+        let (text, used) = self.texts.get_mut(&file)?;
+        self.by_use.remove(used);
+        *used = self.clock;
+        self.by_use.insert(self.clock, file);
+        Some(text.clone())
+    }
+
+    fn insert(&mut self, file: FileId, text: Option<Arc<str>>) {
+        if self.texts.contains_key(&file) {
+            return;
+        }
+        self.clock += 1;
+        self.bytes += text.as_ref().map_or(0, |text| text.len());
+        self.texts.insert(file, (text, self.clock));
+        self.by_use.insert(self.clock, file);
+        while self.bytes > CACHED_BYTES && self.texts.len() > 1 {
+            let Some((_, oldest)) = self.by_use.pop_first() else {
+                break;
+            };
+            if let Some((text, _)) = self.texts.remove(&oldest) {
+                self.bytes -= text.as_ref().map_or(0, |text| text.len());
+            }
+        }
+    }
+}
+
+impl<'a> SourceCache<'a> {
+    pub(crate) fn new(sources: &'a SourceMap) -> Self {
+        SourceCache {
+            sources,
+            recent: Mutex::new(RecentFiles::default()),
+        }
+    }
+
+    /// The text of `file`; `None` if it cannot be read now.
+    pub(crate) fn text(&self, file: FileId) -> Option<Arc<str>> {
+        if let Ok(mut recent) = self.recent.lock()
+            && let Some(text) = recent.touch(file)
+        {
+            return text;
+        }
+        // Read without holding the lock; two threads may read one file once
+        // each, which costs time, never a wrong text.
+        let text: Option<Arc<str>> = self.sources.text(file).map(Arc::from);
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.insert(file, text.clone());
+        }
+        text
+    }
 }
 
 /// Findings per severity.
@@ -169,7 +248,38 @@ pub fn escape_markdown(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape_markdown, inert_lines, neutralise_controls, one_line};
+    use super::{
+        CACHED_BYTES, FileId, RecentFiles, escape_markdown, inert_lines, neutralise_controls,
+        one_line,
+    };
+    use std::sync::Arc;
+
+    #[test]
+    fn the_source_cache_keeps_the_most_recently_used_files_within_its_budget() {
+        let text = |bytes: usize| Some(Arc::<str>::from("x".repeat(bytes)));
+        let mut recent = RecentFiles::default();
+        let third = CACHED_BYTES / 3;
+        recent.insert(FileId(0), text(third));
+        recent.insert(FileId(1), text(third));
+        recent.insert(FileId(2), text(third));
+        assert!(
+            recent.touch(FileId(0)).is_some(),
+            "used again: now the newest"
+        );
+        // Over the budget: the least recently used (1) goes first.
+        recent.insert(FileId(3), text(third));
+        assert!(recent.touch(FileId(1)).is_none());
+        assert!(recent.touch(FileId(0)).is_some());
+        assert!(recent.touch(FileId(2)).is_some());
+        assert!(recent.bytes <= CACHED_BYTES, "{}", recent.bytes);
+        // One file larger than the budget is still kept, alone.
+        recent.insert(FileId(4), text(CACHED_BYTES + 1));
+        assert_eq!(recent.texts.len(), 1);
+        assert!(recent.touch(FileId(4)).is_some());
+        // An unreadable file is remembered as such.
+        recent.insert(FileId(5), None);
+        assert_eq!(recent.touch(FileId(5)), Some(None));
+    }
 
     /// What a Markdown renderer sees once it has decoded the entities.
     fn decoded(text: &str) -> String {

@@ -10,13 +10,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use percent_encoding::utf8_percent_encode;
+use rayon::prelude::*;
 
 use super::URI_PATH;
 use serde::Serialize;
 
-use super::Report;
+use super::{Report, SourceCache};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{FileId, Span};
+use crate::model::Span;
 use crate::rules::{RULES, RuleMeta};
 
 const SARIF_VERSION: &str = "2.1.0";
@@ -47,21 +48,21 @@ const CHAIN_RULES: &[&str] = &[
 ];
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run; 1],
+    runs: [Run<'a>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     invocations: [Invocation; 1],
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: Results<'a>,
     properties: RunProperties,
 }
 
@@ -339,27 +340,27 @@ fn span_end(text: &str, span: Span) -> Option<(u32, u32)> {
                 .checked_add(u32::try_from(covered.chars().count()).ok()?)?,
         ),
         Some(last_newline) => (
-            span.line
-                .checked_add(u32::try_from(covered.matches('\n').count()).ok()?)?,
+            // Counted over bytes, which vectorises: spans of whole
+            // documents are long.
+            span.line.checked_add(
+                u32::try_from(covered.bytes().filter(|byte| *byte == b'\n').count()).ok()?,
+            )?,
             u32::try_from(covered[last_newline + 1..].chars().count()).ok()? + 1,
         ),
     };
     Some(end)
 }
 
-/// Builds locations, reading each file with findings once for region ends.
+/// Builds locations, reading the files with findings for region ends.
 struct Locator<'a> {
     report: &'a Report<'a>,
-    texts: HashMap<FileId, Option<String>>,
+    sources: &'a SourceCache<'a>,
 }
 
 impl Locator<'_> {
     fn physical(&mut self, span: Span) -> PhysicalLocation {
         let report = self.report;
-        let text = self
-            .texts
-            .entry(span.file)
-            .or_insert_with(|| report.sources.text(span.file));
+        let text = self.sources.text(span.file);
         let end = text.as_deref().and_then(|text| span_end(text, span));
         PhysicalLocation {
             artifact_location: ArtifactLocation {
@@ -515,30 +516,97 @@ fn result(
     }
 }
 
-/// Renders the report as a pretty SARIF 2.1.0 log with a trailing newline.
-pub fn render(report: &Report) -> String {
-    let rule_indexes: HashMap<&str, usize> = RULES
-        .iter()
-        .enumerate()
-        .map(|(index, rule)| (rule.meta().code, index))
-        .collect();
-    let mut locator = Locator {
-        report,
-        texts: HashMap::new(),
-    };
-    // Findings with the same identity (two problems of one kind in one
-    // object) are told apart by their order, as GitHub's own fingerprints do.
+/// Findings turned into results by one task, and by all tasks before they
+/// are serialized.
+const RESULTS_BATCH: usize = 128;
+const RESULTS_WINDOW: usize = 4096;
+
+/// The results, built when serialized: a window of findings at a time, in
+/// batches on the thread pool (each reading its own files), then written in
+/// order; so the whole list never is in memory at once.
+struct Results<'a> {
+    report: &'a Report<'a>,
+    sources: SourceCache<'a>,
+    rule_indexes: HashMap<&'static str, usize>,
+    /// Per finding, its partial fingerprint.
+    fingerprints: Vec<String>,
+}
+
+impl Results<'_> {
+    fn batch(&self, findings: &[Diagnostic], fingerprints: &[String]) -> Vec<SarifResult> {
+        let mut locator = Locator {
+            report: self.report,
+            sources: &self.sources,
+        };
+        findings
+            .iter()
+            .zip(fingerprints)
+            .map(|(finding, fingerprint)| {
+                result(
+                    &mut locator,
+                    &self.rule_indexes,
+                    finding,
+                    fingerprint.clone(),
+                )
+            })
+            .collect()
+    }
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let findings = self.report.findings;
+        let mut seq = serializer.serialize_seq(Some(findings.len()))?;
+        for (window, fingerprints) in findings
+            .chunks(RESULTS_WINDOW)
+            .zip(self.fingerprints.chunks(RESULTS_WINDOW))
+        {
+            let batches: Vec<Vec<SarifResult>> = window
+                .par_chunks(RESULTS_BATCH)
+                .zip(fingerprints.par_chunks(RESULTS_BATCH))
+                .map(|(findings, fingerprints)| self.batch(findings, fingerprints))
+                .collect();
+            for result in batches.iter().flatten() {
+                seq.serialize_element(result)?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The partial fingerprint of every finding. Findings with the same
+/// identity (two problems of one kind in one object) are told apart by
+/// their order, as GitHub's own fingerprints do.
+fn fingerprints(report: &Report) -> Vec<String> {
     let mut occurrences: HashMap<u64, usize> = HashMap::new();
-    let results = report
+    report
         .findings
         .iter()
         .map(|finding| {
             let hash = identity_hash(report, finding);
             let occurrence = occurrences.entry(hash).or_insert(0);
             *occurrence += 1;
-            let fingerprint = format!("{hash:016x}:{occurrence}");
-            result(&mut locator, &rule_indexes, finding, fingerprint)
+            format!("{hash:016x}:{occurrence}")
         })
+        .collect()
+}
+
+/// Renders the report as a pretty SARIF 2.1.0 log with a trailing newline.
+pub fn render(report: &Report) -> String {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail, and serde_json writes UTF-8 only.
+    let _ = write(report, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes what [`render`] returns into `out` (give it a buffered writer),
+/// streaming the results.
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let rule_indexes: HashMap<&'static str, usize> = RULES
+        .iter()
+        .enumerate()
+        .map(|(index, rule)| (rule.meta().code, index))
         .collect();
     let log = Log {
         schema: SARIF_SCHEMA,
@@ -567,7 +635,12 @@ pub fn render(report: &Report) -> String {
                 },
             )]),
             column_kind: "unicodeCodePoints",
-            results,
+            results: Results {
+                report,
+                sources: SourceCache::new(report.sources),
+                rule_indexes,
+                fingerprints: fingerprints(report),
+            },
             properties: RunProperties {
                 now: report.now.to_string(),
                 files: report.files,
@@ -576,15 +649,78 @@ pub fn render(report: &Report) -> String {
             },
         }],
     };
-    // Serializing plain structs of strings and numbers cannot fail.
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    // Plain structs of strings and numbers: only the writer can fail.
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FileId;
+
+    #[test]
+    fn results_built_in_parallel_windows_keep_the_findings_order() {
+        // More findings than a window, in many files, with related
+        // locations in the role file.
+        let roles = "apiVersion: rolelint/v1\nkind: Role\nid: admin\nprivileged: true\n\
+                     permissions: [app:x]\n";
+        let people: Vec<(String, String)> = (0..3000)
+            .map(|n| {
+                let text = format!(
+                    "apiVersion: rolelint/v1\nkind: Identity\nid: p{n}\nmanager: p{n}x\n\
+                     grants:\n  - role: admin\n    approved_by: p{n}\n"
+                );
+                (format!("people/p{n:04}.yaml"), text)
+            })
+            .collect();
+        let mut files: Vec<(&str, &str)> = vec![("roles.yaml", roles)];
+        files.extend(
+            people
+                .iter()
+                .map(|(path, text)| (path.as_str(), text.as_str())),
+        );
+        let options = crate::load::LoadOptions {
+            rule_codes: crate::rules::codes(),
+            ..Default::default()
+        };
+        let catalogue = crate::load::load_memory(&files, None, &options).unwrap();
+        let now = crate::model::Date::parse("2026-11-26").unwrap();
+        let outcome = crate::analyse(&catalogue, now);
+        assert!(
+            outcome.findings.len() > 2 * RESULTS_WINDOW,
+            "{}",
+            outcome.findings.len()
+        );
+        let report = Report {
+            findings: &outcome.findings,
+            sources: &catalogue.sources,
+            now,
+            files: catalogue.sources.len(),
+            objects: catalogue.object_count(),
+            suppressed: outcome.suppressed,
+        };
+        let log: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), outcome.findings.len());
+        let expected = fingerprints(&report);
+        for ((result, finding), fingerprint) in results.iter().zip(&outcome.findings).zip(&expected)
+        {
+            assert_eq!(result["ruleId"], finding.rule);
+            assert_eq!(
+                result["partialFingerprints"][FINGERPRINT_NAME],
+                fingerprint.as_str()
+            );
+            let line = finding.span.map(|span| span.line);
+            let shown = result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64();
+            assert_eq!(shown, line.map(u64::from));
+        }
+        let with_related = results
+            .iter()
+            .filter(|result| result.get("relatedLocations").is_some())
+            .count();
+        assert!(with_related > RESULTS_WINDOW, "{with_related}");
+    }
 
     fn span(offset: u32, len: u32, line: u32, column: u32) -> Span {
         Span {
