@@ -448,16 +448,21 @@ fn the_default_place_is_the_git_directory_else_the_user_cache() {
     assert!(in_git[0].starts_with(repository.path().join(".git/rolelint")));
 }
 
+/// Writes `count` more identities, `access/extra/{n:03}.yaml`.
+fn add_identities(root: &Path, count: usize) {
+    for n in 0..count {
+        let text = ALICE
+            .replace("id: alice", &format!("id: extra-{n}"))
+            .replace("name: Alice", &format!("name: Extra {n}"));
+        write(root, &format!("access/extra/{n:03}.yaml"), &text);
+    }
+}
+
 #[test]
 fn a_large_cache_is_rewritten_only_once_enough_files_changed() {
     let root = catalogue();
     // 64 more identity files: 69 cached files in all.
-    for n in 0..64 {
-        let text = ALICE
-            .replace("id: alice", &format!("id: extra-{n}"))
-            .replace("name: Alice", &format!("name: Extra {n}"));
-        write(root.path(), &format!("access/extra/{n}.yaml"), &text);
-    }
+    add_identities(root.path(), 64);
     let cache = tempfile::tempdir().unwrap();
     std::thread::sleep(SETTLE);
     let (_, usage) = check(root.path(), Some(cache.path()));
@@ -467,7 +472,7 @@ fn a_large_cache_is_rewritten_only_once_enough_files_changed() {
     // was, so the next run parses it again (and only it).
     write(
         root.path(),
-        "access/extra/7.yaml",
+        "access/extra/007.yaml",
         &ALICE.replace("id: alice", "id: changed"),
     );
     std::thread::sleep(SETTLE);
@@ -483,7 +488,7 @@ fn a_large_cache_is_rewritten_only_once_enough_files_changed() {
     for n in [8, 9] {
         write(
             root.path(),
-            &format!("access/extra/{n}.yaml"),
+            &format!("access/extra/{n:03}.yaml"),
             &ALICE.replace("id: alice", &format!("id: changed-{n}")),
         );
     }
@@ -503,12 +508,7 @@ fn files_of_a_cache_in_several_chunks_keep_their_results() {
     // 600 more identity files: the cache stores results in chunks of 256
     // files, so these span three chunks.
     let root = catalogue();
-    for n in 0..600 {
-        let text = ALICE
-            .replace("id: alice", &format!("id: extra-{n}"))
-            .replace("name: Alice", &format!("name: Extra {n}"));
-        write(root.path(), &format!("access/extra/{n:03}.yaml"), &text);
-    }
+    add_identities(root.path(), 600);
     let cache = tempfile::tempdir().unwrap();
     std::thread::sleep(SETTLE);
     let (_, usage) = check(root.path(), Some(cache.path()));

@@ -533,7 +533,7 @@ impl Session {
 }
 
 /// Out-of-date entries a cache may hold before it is rewritten, as a
-/// fraction of its entries (1/32): rewriting copies every blob, which on a
+/// fraction of its entries (1/32): rewriting encodes every file again, which on a
 /// large catalogue costs more than parsing a few changed files again on
 /// each run until then.
 const REWRITE_FRACTION: usize = 32;

@@ -409,26 +409,13 @@ mod tests {
             .iter()
             .map(|(path, text)| (path.as_str(), text.as_str()))
             .collect();
-        let options = crate::load::LoadOptions {
-            rule_codes: crate::rules::codes(),
-            ..Default::default()
-        };
-        let catalogue = crate::load::load_memory(&files, None, &options).unwrap();
-        let now = crate::model::Date::parse("2026-11-26").unwrap();
-        let outcome = crate::analyse(&catalogue, now);
+        let (catalogue, outcome) = crate::report::test_support::analysed(&files);
         assert!(
             outcome.findings.len() > 2 * RENDER_WINDOW,
             "{}",
             outcome.findings.len()
         );
-        let report = Report {
-            findings: &outcome.findings,
-            sources: &catalogue.sources,
-            now,
-            files: catalogue.sources.len(),
-            objects: catalogue.object_count(),
-            suppressed: outcome.suppressed,
-        };
+        let report = crate::report::test_support::report(&catalogue, &outcome);
         let style = Style {
             color: false,
             width: 100,

@@ -246,6 +246,40 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
+/// Catalogues analysed in memory, for the renderers' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Report;
+    use crate::load::Catalogue;
+    use crate::rules::engine::Outcome;
+
+    /// Loads `files` (path, text) and analyses them on 2026-11-26.
+    pub(crate) fn analysed(files: &[(&str, &str)]) -> (Catalogue, Outcome) {
+        let options = crate::load::LoadOptions {
+            rule_codes: crate::rules::codes(),
+            ..Default::default()
+        };
+        let catalogue = crate::load::load_memory(files, None, &options).unwrap();
+        let outcome = crate::analyse(&catalogue, now());
+        (catalogue, outcome)
+    }
+
+    pub(crate) fn now() -> crate::model::Date {
+        crate::model::Date::parse("2026-11-26").unwrap()
+    }
+
+    pub(crate) fn report<'a>(catalogue: &'a Catalogue, outcome: &'a Outcome) -> Report<'a> {
+        Report {
+            findings: &outcome.findings,
+            sources: &catalogue.sources,
+            now: now(),
+            files: catalogue.sources.len(),
+            objects: catalogue.object_count(),
+            suppressed: outcome.suppressed,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{

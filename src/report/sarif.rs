@@ -680,26 +680,13 @@ mod tests {
                 .iter()
                 .map(|(path, text)| (path.as_str(), text.as_str())),
         );
-        let options = crate::load::LoadOptions {
-            rule_codes: crate::rules::codes(),
-            ..Default::default()
-        };
-        let catalogue = crate::load::load_memory(&files, None, &options).unwrap();
-        let now = crate::model::Date::parse("2026-11-26").unwrap();
-        let outcome = crate::analyse(&catalogue, now);
+        let (catalogue, outcome) = crate::report::test_support::analysed(&files);
         assert!(
             outcome.findings.len() > 2 * RESULTS_WINDOW,
             "{}",
             outcome.findings.len()
         );
-        let report = Report {
-            findings: &outcome.findings,
-            sources: &catalogue.sources,
-            now,
-            files: catalogue.sources.len(),
-            objects: catalogue.object_count(),
-            suppressed: outcome.suppressed,
-        };
+        let report = crate::report::test_support::report(&catalogue, &outcome);
         let log: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
         let results = log["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), outcome.findings.len());
