@@ -507,11 +507,14 @@ impl Session {
             files,
             chunks,
         });
-        let mut body = Vec::with_capacity(8 + index.len() + blobs_len as usize);
-        body.extend_from_slice(&(index.len() as u64).to_le_bytes());
-        body.extend_from_slice(&index);
-        for chunk in encoded {
-            body.extend_from_slice(&chunk.blob);
+        let index_len = (index.len() as u64).to_le_bytes();
+        // The checksum covers everything after the prefix; computed over the
+        // pieces, so the body is never copied into one buffer.
+        let mut checksum = crc32fast::Hasher::new();
+        checksum.update(&index_len);
+        checksum.update(&index);
+        for chunk in &encoded {
+            checksum.update(&chunk.blob);
         }
 
         let dir = self.file.parent().unwrap_or(Path::new("."));
@@ -522,10 +525,17 @@ impl Session {
         let mut temporary = tempfile::Builder::new()
             .prefix(TEMPORARY_PREFIX)
             .tempfile_in(dir)?;
-        temporary.write_all(MAGIC)?;
-        temporary.write_all(&FORMAT.to_le_bytes())?;
-        temporary.write_all(&crc32fast::hash(&body).to_le_bytes())?;
-        temporary.write_all(&body)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, temporary.as_file_mut());
+        out.write_all(MAGIC)?;
+        out.write_all(&FORMAT.to_le_bytes())?;
+        out.write_all(&checksum.finalize().to_le_bytes())?;
+        out.write_all(&index_len)?;
+        out.write_all(&index)?;
+        for chunk in &encoded {
+            out.write_all(&chunk.blob)?;
+        }
+        out.flush()?;
+        drop(out);
         temporary.persist(&self.file).map_err(|error| error.error)?;
         prune(dir, &self.file);
         Ok(())
