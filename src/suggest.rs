@@ -78,10 +78,13 @@ struct Profile<'w> {
 
 impl<'w> Profile<'w> {
     fn of(word: &'w str) -> Option<Self> {
+        // No count can overflow (an undercount would break the bound).
+        if word.len() > usize::from(u16::MAX) {
+            return None;
+        }
         let mut counts = [0u16; 128];
         for byte in word.bytes() {
-            let count = counts.get_mut(usize::from(byte))?;
-            *count = count.saturating_add(1);
+            *counts.get_mut(usize::from(byte))? += 1;
         }
         Some(Profile {
             word: word.as_bytes(),
