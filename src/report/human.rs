@@ -281,9 +281,9 @@ pub fn write_limited(
     out: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
     let (listed, not_listed) = super::listed(report.findings, limit);
-    // Rendered in parallel, a window at a time: each batch of consecutive
-    // findings (sorted by file, so mostly one file) reads its sources once;
-    // the windows keep memory bounded and the output streaming, in order.
+    // Rendered in parallel, a window at a time, in batches of consecutive
+    // findings that share one source cache; the windows keep memory bounded
+    // and the output streaming, in order.
     let cache = SourceCache::new(report.sources);
     for window in listed.chunks(RENDER_WINDOW) {
         let texts: Vec<String> = window

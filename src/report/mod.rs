@@ -52,6 +52,8 @@ struct RecentFiles {
 }
 
 impl RecentFiles {
+    /// The text of `file` if it is kept (`Some(None)`: kept as unreadable),
+    /// marked as just used.
     fn touch(&mut self, file: FileId) -> Option<Option<Arc<str>>> {
         self.clock += 1;
         let (text, used) = self.texts.get_mut(&file)?;
@@ -61,6 +63,8 @@ impl RecentFiles {
         Some(text.clone())
     }
 
+    /// Keeps `file`'s text, then drops the least recently used files while
+    /// over the budget.
     fn insert(&mut self, file: FileId, text: Option<Arc<str>>) {
         if self.texts.contains_key(&file) {
             return;
