@@ -9,6 +9,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 use rolelint::load::cache::{CacheSettings, CacheUsage};
 use rolelint::load::{self, LoadOptions};
+use rolelint::report::Report;
 
 /// Files older than this are "settled": the cache may store them (it does
 /// not trust files changed within 2 s of a run, see `RACY_MARGIN_NANOS`).
@@ -103,7 +104,7 @@ fn check(root: &Path, cache_dir: Option<&Path>) -> (String, Option<CacheUsage>) 
     let catalogue = load::load(&options).unwrap();
     let now = common::now_for(root);
     let outcome = rolelint::analyse(&catalogue, now);
-    let json = common::render_json(&common::report(&catalogue, &outcome, now));
+    let json = common::render_json(&Report::of(&catalogue, &outcome, now));
     (json, catalogue.cache.clone())
 }
 

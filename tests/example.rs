@@ -7,6 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use rolelint::report::Report;
+
 /// (rule, object, detail, path) and the accepted lines (anchor and `id:`).
 type Row = ((String, String, String, String), Vec<u32>);
 
@@ -49,7 +51,7 @@ fn expected_rows() -> Vec<Row> {
 fn example_findings_match_the_answer_key() {
     let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/example"));
     let (catalogue, outcome, now) = common::check(dir);
-    let report = common::report(&catalogue, &outcome, now);
+    let report = Report::of(&catalogue, &outcome, now);
     let expected = expected_rows();
     assert_eq!(expected.len(), 42, "EXPECTED.md parsed wrongly");
     let actual: Vec<((String, String, String, String), u32)> = common::finding_lines(&report)

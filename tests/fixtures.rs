@@ -11,6 +11,8 @@
 
 mod common;
 
+use rolelint::report::Report;
+
 #[test]
 fn fixture_catalogues() {
     insta::glob!("fixtures/*/rolelint.yaml", |config| {
@@ -18,7 +20,7 @@ fn fixture_catalogues() {
             .parent()
             .unwrap_or_else(|| panic!("{}", config.display()));
         let (catalogue, outcome, now) = common::check(dir);
-        let report = common::report(&catalogue, &outcome, now);
+        let report = Report::of(&catalogue, &outcome, now);
         let case = dir
             .file_name()
             .and_then(|name| name.to_str())

@@ -9,6 +9,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use git_repo::{Repo, fingerprint};
 use rolelint::load::{self, LoadOptions, git::load_revision};
+use rolelint::report::Report;
 use serde_json::Value;
 
 fn rolelint() -> Command {
@@ -400,8 +401,8 @@ fn revisions_and_work_trees_agree_on_every_fixture() {
         assert_eq!(revision.root, format!("fixtures/{name}"));
         let work_tree_outcome = rolelint::analyse(&work_tree, now);
         let revision_outcome = rolelint::analyse(&revision.catalogue, now);
-        let expected = common::report(&work_tree, &work_tree_outcome, now);
-        let actual = common::report(&revision.catalogue, &revision_outcome, now);
+        let expected = Report::of(&work_tree, &work_tree_outcome, now);
+        let actual = Report::of(&revision.catalogue, &revision_outcome, now);
         assert_eq!(
             common::render_json(&actual),
             common::render_json(&expected),

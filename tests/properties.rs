@@ -450,14 +450,7 @@ fn check_json(files: &[(String, String)], config: Option<&str>) -> String {
         return "invalid configuration".to_owned();
     };
     let outcome = rolelint::analyse(&catalogue, now());
-    json::render(&Report {
-        findings: &outcome.findings,
-        sources: &catalogue.sources,
-        now: now(),
-        files: catalogue.sources.len(),
-        objects: catalogue.object_count(),
-        suppressed: outcome.suppressed,
-    })
+    json::render(&Report::of(&catalogue, &outcome, now()))
 }
 
 /// The findings of a JSON report without where they are (path, line,

@@ -515,14 +515,7 @@ fuzz_target!(|input: Input| {
         return;
     };
     let outcome = rolelint::analyse(&catalogue, now);
-    let report = Report {
-        findings: &outcome.findings,
-        sources: &catalogue.sources,
-        now,
-        files: catalogue.sources.len(),
-        objects: catalogue.object_count(),
-        suppressed: outcome.suppressed,
-    };
+    let report = Report::of(&catalogue, &outcome, now);
 
     let rendered = json::render(&report);
     let document: serde_json::Value = match serde_json::from_str(&rendered) {

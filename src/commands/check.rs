@@ -183,14 +183,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     )?;
     outcome.findings = findings;
     let rendering = timings::start(timings::Phase::Render);
-    let report = Report {
-        findings: &outcome.findings,
-        sources: &catalogue.sources,
-        now,
-        files: catalogue.sources.len(),
-        objects: catalogue.object_count(),
-        suppressed: outcome.suppressed,
-    };
+    let report = Report::of(&catalogue, &outcome, now);
     let text = match args.format {
         // The formats that can be long are streamed, not built whole.
         Format::Json => {

@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::SourceMap;
+use crate::load::{Catalogue, SourceMap};
 use crate::model::{Date, FileId};
+use crate::rules::engine::Outcome;
 
 /// What a `check` produced, ready to render.
 pub struct Report<'a> {
@@ -26,6 +27,20 @@ pub struct Report<'a> {
     pub files: usize,
     pub objects: usize,
     pub suppressed: usize,
+}
+
+impl<'a> Report<'a> {
+    /// The report of a check of `catalogue` on `now` that gave `outcome`.
+    pub fn of(catalogue: &'a Catalogue, outcome: &'a Outcome, now: Date) -> Self {
+        Report {
+            findings: &outcome.findings,
+            sources: &catalogue.sources,
+            now,
+            files: catalogue.sources.len(),
+            objects: catalogue.object_count(),
+            suppressed: outcome.suppressed,
+        }
+    }
 }
 
 /// Bytes of text a [`SourceCache`] keeps read (at least one file).
@@ -273,14 +288,7 @@ pub(crate) mod test_support {
     }
 
     pub(crate) fn report<'a>(catalogue: &'a Catalogue, outcome: &'a Outcome) -> Report<'a> {
-        Report {
-            findings: &outcome.findings,
-            sources: &catalogue.sources,
-            now: now(),
-            files: catalogue.sources.len(),
-            objects: catalogue.object_count(),
-            suppressed: outcome.suppressed,
-        }
+        Report::of(catalogue, outcome, now())
     }
 }
 

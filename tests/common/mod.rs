@@ -31,17 +31,6 @@ pub fn check(dir: &Path) -> (Catalogue, Outcome, Date) {
     (catalogue, outcome, now)
 }
 
-pub fn report<'a>(catalogue: &'a Catalogue, outcome: &'a Outcome, now: Date) -> Report<'a> {
-    Report {
-        findings: &outcome.findings,
-        sources: &catalogue.sources,
-        now,
-        files: catalogue.sources.len(),
-        objects: catalogue.object_count(),
-        suppressed: outcome.suppressed,
-    }
-}
-
 pub fn render_human(report: &Report) -> String {
     human::render(
         report,
