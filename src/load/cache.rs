@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::FileResult;
+use super::discover::Found;
 use super::yaml::YamlLimits;
 use crate::diagnostic::{Diagnostic, ObjectRef, Related, Severity};
 use crate::model::{
@@ -336,23 +337,23 @@ impl Session {
         })
     }
 
-    /// The result of every file (`paths`: relative to the root, catalogue
-    /// order; `None`: a file that is not read), from the cache when its
-    /// stamp is unchanged, else from `parse`, which reads and parses it.
+    /// The result of every file found (catalogue order), from the cache when
+    /// its stamp is unchanged, else from `parse`, which reads and parses it
+    /// (or reports why it is refused).
     pub(super) fn load(
         &self,
-        paths: &[Option<&str>],
+        found: &[Found],
         parse: impl Fn(usize) -> FileResult + Sync,
     ) -> (Vec<FileResult>, Vec<Outcome>) {
         // Stat before reading: a change after this point changes the stamp.
-        let stamps: Vec<Option<Stamp>> = paths
+        let stamps: Vec<Option<Stamp>> = found
             .par_iter()
-            .map(|path| {
-                let metadata = std::fs::metadata(self.root.join((*path)?)).ok()?;
-                Stamp::of(&metadata)
+            .map(|found| match found {
+                Found::File(path) => Stamp::of(&std::fs::metadata(self.root.join(path)).ok()?),
+                Found::Refused { .. } => None,
             })
             .collect();
-        let restored = self.restore(paths, &stamps);
+        let restored = self.restore(found, &stamps);
         restored
             .into_par_iter()
             .zip(stamps)
@@ -371,19 +372,20 @@ impl Session {
     }
 
     /// The results the previous cache holds for files whose stamps are
-    /// unchanged, by position in `paths`; only chunks holding such a file
-    /// are decoded. A chunk that does not decode is as good as missing.
-    fn restore(&self, paths: &[Option<&str>], stamps: &[Option<Stamp>]) -> Vec<Option<FileResult>> {
-        let mut restored: Vec<Option<FileResult>> = Vec::with_capacity(paths.len());
-        restored.resize_with(paths.len(), || None);
+    /// unchanged (refused files have no stamp), by position in `found`;
+    /// only chunks holding such a file are decoded. A chunk that does not
+    /// decode is as good as missing.
+    fn restore(&self, found: &[Found], stamps: &[Option<Stamp>]) -> Vec<Option<FileResult>> {
+        let mut restored: Vec<Option<FileResult>> = Vec::with_capacity(found.len());
+        restored.resize_with(found.len(), || None);
         let Some(previous) = &self.previous else {
             return restored;
         };
-        // Per chunk: (position in the chunk, position in `paths`).
+        // Per chunk: (position in the chunk, position in `found`).
         let mut wanted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); previous.chunks.len()];
-        for (index, (path, stamp)) in paths.iter().zip(stamps).enumerate() {
-            if let (Some(path), Some(stamp)) = (path, stamp)
-                && let Some(entry) = previous.entries.get(*path)
+        for (index, (found, stamp)) in found.iter().zip(stamps).enumerate() {
+            if let Some(stamp) = stamp
+                && let Some(entry) = previous.entries.get(found.path())
                 && entry.stamp == *stamp
             {
                 wanted[entry.chunk as usize].push((entry.position as usize, index));
@@ -415,12 +417,12 @@ impl Session {
         restored
     }
 
-    /// Writes the cache if enough changed ([`worth_rewriting`]): `paths`,
+    /// Writes the cache if enough changed ([`worth_rewriting`]): `found`,
     /// `outcomes` and `results` are in catalogue order. A failed write only
     /// leaves the cache as it was.
     pub(super) fn finish(
         self,
-        paths: &[&str],
+        found: &[Found],
         outcomes: &[Outcome],
         results: &[FileResult],
     ) -> CacheUsage {
@@ -436,7 +438,7 @@ impl Session {
             None => true,
             Some(previous) => worth_rewriting(previous.entries.len(), reused, stored),
         };
-        let written = rewrite && self.write(paths, outcomes, results).is_ok();
+        let written = rewrite && self.write(found, outcomes, results).is_ok();
         CacheUsage {
             file: self.file,
             reused,
@@ -447,7 +449,7 @@ impl Session {
 
     fn write(
         &self,
-        paths: &[&str],
+        found: &[Found],
         outcomes: &[Outcome],
         results: &[FileResult],
     ) -> std::io::Result<()> {
@@ -495,7 +497,7 @@ impl Session {
             blobs_len += blob.len() as u64;
             for (position, &(index, stamp)) in chunk_files.iter().enumerate() {
                 files.push(Entry {
-                    path: paths.get(index).copied().unwrap_or_default().to_owned(),
+                    path: found.get(index).map_or("", Found::path).to_owned(),
                     stamp,
                     chunk: u32::try_from(chunk).map_err(std::io::Error::other)?,
                     position: u32::try_from(position).map_err(std::io::Error::other)?,

@@ -342,16 +342,7 @@ pub fn assemble(
     };
     let parsing = crate::timings::start(crate::timings::Phase::Parse);
     let (results, outcomes) = match &session {
-        Some(session) => {
-            let paths: Vec<Option<&str>> = found
-                .iter()
-                .map(|found| match found {
-                    Found::File(path) => Some(path.as_str()),
-                    Found::Refused { .. } => None,
-                })
-                .collect();
-            session.load(&paths, parse)
-        }
+        Some(session) => session.load(&found, parse),
         None => (
             (0..found.len()).into_par_iter().map(parse).collect(),
             Vec::new(),
@@ -359,10 +350,7 @@ pub fn assemble(
     };
     drop(parsing);
     let _assembling = crate::timings::start(crate::timings::Phase::Assemble);
-    let cache = session.map(|session| {
-        let paths: Vec<&str> = found.iter().map(Found::path).collect();
-        session.finish(&paths, &outcomes, &results)
-    });
+    let cache = session.map(|session| session.finish(&found, &outcomes, &results));
 
     let mut catalogue = Catalogue {
         config,
