@@ -106,21 +106,38 @@ impl Rule for RedundantGrant {
     }
 
     fn check(&self, graph: &Graph, out: &mut Vec<Diagnostic>) {
+        let mut held: Vec<(usize, Ix)> = Vec::new();
+        let mut roles: Vec<Ix> = Vec::new();
         for (identity, facts) in graph.catalogue.identities.iter().zip(&graph.identity_facts) {
             // Active grants of roles that exist, in file order.
-            let held: Vec<(usize, Ix)> = facts
-                .active_grants
-                .iter()
-                .filter_map(|&index| {
-                    let role = identity.grants.get(index as usize)?.role.as_ref()?;
-                    Some((index as usize, graph.roles.get(role.as_str())?))
-                })
-                .collect();
-            if held.len() >= 2 {
+            held.clear();
+            held.extend(facts.active_grants.iter().filter_map(|&index| {
+                let role = identity.grants.get(index as usize)?.role.as_ref()?;
+                Some((index as usize, graph.roles.get(role.as_str())?))
+            }));
+            if held.len() >= 2 && may_overlap(graph, &held, &mut roles) {
                 check_identity(graph, identity, &held, out);
             }
         }
     }
+}
+
+/// Whether some held role is granted twice or inherited by another held
+/// role: the cheap test that lets most identities, which hold neither, skip
+/// [`check_identity`]. `roles` is scratch space.
+fn may_overlap(graph: &Graph, held: &[(usize, Ix)], roles: &mut Vec<Ix>) -> bool {
+    roles.clear();
+    roles.extend(held.iter().map(|&(_, role)| role));
+    roles.sort_unstable();
+    if roles.windows(2).any(|pair| pair[0] == pair[1]) {
+        return true;
+    }
+    roles.iter().any(|&including| {
+        let ancestors = &graph.role_facts[including as usize].ancestors;
+        roles
+            .iter()
+            .any(|&role| role != including && ancestors.binary_search(&role).is_ok())
+    })
 }
 
 /// Reports the redundant grants among one identity's active role grants

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use super::is_active_human;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::{Graph, PermId, Resolved};
@@ -251,6 +249,8 @@ impl Rule for PeerOutlier {
             }
         }
 
+        // Holders per permission (indexed by PermId), reused by every group.
+        let mut holders = vec![0u32; graph.permissions.names.len()];
         for (department, members) in &departments {
             let size = members.len();
             if size < min_size {
@@ -263,16 +263,15 @@ impl Rule for PeerOutlier {
                 ratio: percent(ratio),
             };
             // One pass over the members' effective sets: holders per permission.
-            let mut holders: FxHashMap<PermId, u32> = FxHashMap::default();
             for &member in members {
                 for &permission in graph.identity_facts[member].effective.iter() {
-                    *holders.entry(permission).or_default() += 1;
+                    holders[permission as usize] += 1;
                 }
             }
             for &member in members {
                 let identity = &catalogue.identities[member];
                 for &permission in graph.identity_facts[member].effective.iter() {
-                    let count = holders.get(&permission).copied().unwrap_or(0);
+                    let count = holders[permission as usize];
                     // Dividing (rather than multiplying the ratio) keeps a share
                     // exactly at the ratio equal to it: not fewer.
                     let share = f64::from(count) / size as f64;
@@ -280,6 +279,12 @@ impl Rule for PeerOutlier {
                         continue;
                     }
                     out.push(finding(graph, identity, member, permission, &group, count));
+                }
+            }
+            // Back to zero for the next group, touching only what was counted.
+            for &member in members {
+                for &permission in graph.identity_facts[member].effective.iter() {
+                    holders[permission as usize] = 0;
                 }
             }
         }

@@ -2,11 +2,12 @@
 //! a SodRule.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::{Graph, IdentityFacts, Ix, Resolved};
+use crate::graph::{Graph, IdentityFacts, Ix, PermId, Resolved};
 use crate::model::{Grant, GrantTarget, Identity, Kind};
 use crate::rules::sod::{
-    Matched, Touch, conflict, inheritance_path, inherits_phrase, item_related, matched_item,
-    path_related, resolve_sod_rules, role_holds,
+    Matched, ResolvedSodRule, SideRef, Touch, conflict, inheritance_path, inherits_phrase,
+    item_related, matched_item, path_related, resolve_sod_rules, role_holds, rules_with_two_sides,
+    sides_touched, sides_touched_by_roles,
 };
 use crate::rules::{Rule, RuleDocs, RuleMeta};
 
@@ -196,6 +197,43 @@ fn side_phrase(graph: &Graph, touch: &Touch, source: Option<&Source>) -> String 
     format!("side {}: {item}{how}", touch.side + 1)
 }
 
+/// The sides of `rules` that the active grants of `identity` touch, sorted
+/// (with duplicates), into `touched`: each role grant's from `by_role`, each
+/// direct permission grant's from the permissions it grants.
+fn sides_of_active_grants(
+    graph: &Graph,
+    rules: &[ResolvedSodRule],
+    by_role: &[Vec<SideRef>],
+    identity: &Identity,
+    facts: &IdentityFacts,
+    touched: &mut Vec<SideRef>,
+) {
+    touched.clear();
+    for grant in facts
+        .active_grants
+        .iter()
+        .filter_map(|&index| identity.grants.get(index as usize))
+    {
+        match grant.target() {
+            Some(GrantTarget::Role(role)) => {
+                if let Some(role) = graph.roles.get(role.as_str()) {
+                    touched.extend_from_slice(&by_role[role as usize]);
+                }
+            }
+            Some(GrantTarget::Permission(reference)) => {
+                if let Resolved::Permissions(range) =
+                    graph.permissions.resolve(&graph.applications, reference)
+                {
+                    let granted: Vec<PermId> = range.collect();
+                    touched.extend(sides_touched(rules, &granted, &|_| false));
+                }
+            }
+            None => {}
+        }
+    }
+    touched.sort_unstable();
+}
+
 impl Rule for IdentityConflict {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -206,12 +244,18 @@ impl Rule for IdentityConflict {
         if sod_rules.is_empty() {
             return;
         }
+        let by_role = sides_touched_by_roles(graph, &sod_rules);
+        let mut touched = Vec::new();
+        let mut candidates = Vec::new();
         for (identity, facts) in graph.catalogue.identities.iter().zip(&graph.identity_facts) {
             if facts.active_grants.is_empty() {
                 continue;
             }
+            sides_of_active_grants(graph, &sod_rules, &by_role, identity, facts, &mut touched);
+            rules_with_two_sides(&touched, &mut candidates);
             let holds_role = |wanted: Ix| facts.held_roles.binary_search(&wanted).is_ok();
-            for sod_rule in &sod_rules {
+            for &candidate in &candidates {
+                let sod_rule = &sod_rules[candidate as usize];
                 let Some(touches) = conflict(sod_rule, &facts.effective, &holds_role) else {
                     continue;
                 };
@@ -351,6 +395,76 @@ grants:
     granted: 2026-01-01
     revoked: 2026-02-01
 "#;
+
+    /// The sides index only skips work: for every identity it picks exactly
+    /// the rules that testing every rule against the identity's effective
+    /// access finds in conflict.
+    #[test]
+    fn the_sides_index_picks_the_rules_a_full_evaluation_finds() {
+        // A second rule that some identities touch on one side only, and a
+        // third that a role item and a wildcard grant bring in together.
+        let catalogue = format!(
+            "{CATALOGUE}---
+apiVersion: rolelint/v1
+kind: SodRule
+id: read-and-approve
+owner: carol
+sides:
+  - [stripe:balance.read]
+  - [stripe:payouts.approve]
+---
+apiVersion: rolelint/v1
+kind: SodRule
+id: base-and-anything
+owner: carol
+sides:
+  - [role:payments-base]
+  - [\"stripe:*\"]
+"
+        );
+        let options = crate::load::LoadOptions {
+            rule_codes: crate::rules::codes(),
+            ..Default::default()
+        };
+        let catalogue = crate::load::load_memory(&[("catalogue.yaml", &catalogue)], None, &options)
+            .unwrap_or_else(|error| panic!("{error}"));
+        let now = crate::model::Date::parse("2026-11-26").unwrap_or_else(|e| panic!("{e}"));
+        let graph = Graph::build(&catalogue, now);
+        let rules = resolve_sod_rules(&graph);
+        assert_eq!(rules.len(), 3);
+        let by_role = sides_touched_by_roles(&graph, &rules);
+        let (mut touched, mut candidates) = (Vec::new(), Vec::new());
+        let mut conflicts = 0;
+        for (identity, facts) in catalogue.identities.iter().zip(&graph.identity_facts) {
+            sides_of_active_grants(&graph, &rules, &by_role, identity, facts, &mut touched);
+            rules_with_two_sides(&touched, &mut candidates);
+            let holds_role = |wanted: Ix| facts.held_roles.binary_search(&wanted).is_ok();
+            let in_conflict: Vec<u32> = (0..rules.len() as u32)
+                .filter(|&rule| {
+                    conflict(&rules[rule as usize], &facts.effective, &holds_role).is_some()
+                })
+                .collect();
+            assert_eq!(candidates, in_conflict, "identity {}", identity.id.value);
+            conflicts += in_conflict.len();
+        }
+        // conflicted: 1st and 3rd; three-sides: all three; expired (whose
+        // role alone holds `payments-base` and a stripe permission): 3rd.
+        assert_eq!(conflicts, 6);
+    }
+
+    #[test]
+    fn two_distinct_sides_of_a_rule_make_it_a_candidate() {
+        let mut candidates = Vec::new();
+        rules_with_two_sides(
+            &[(0, 0), (0, 0), (1, 0), (1, 1), (1, 1), (2, 1)],
+            &mut candidates,
+        );
+        assert_eq!(candidates, vec![1]);
+        rules_with_two_sides(&[(0, 1), (3, 0), (3, 2), (3, 4)], &mut candidates);
+        assert_eq!(candidates, vec![3]);
+        rules_with_two_sides(&[], &mut candidates);
+        assert!(candidates.is_empty());
+    }
 
     #[test]
     fn active_grants_inheritance_and_direct_grants() {

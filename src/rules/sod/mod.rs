@@ -127,6 +127,65 @@ fn touch_of<'r, 'c>(
     })
 }
 
+/// A side of a SodRule: (index of the rule, index of the side).
+pub(crate) type SideRef = (u32, u32);
+
+/// The sides each role touches on its own, through its effective
+/// permissions or by being (or inheriting) a role a side names, by role
+/// index; each list sorted. An identity's effective permissions and held
+/// roles are the unions of those of its active grants, and a side is
+/// touched when any one item matches, so the sides an identity touches are
+/// the union of its grants' sides: one lookup per grant instead of testing
+/// every rule against every identity.
+pub(crate) fn sides_touched_by_roles(
+    graph: &Graph,
+    rules: &[ResolvedSodRule],
+) -> Vec<Vec<SideRef>> {
+    (0..graph.role_facts.len())
+        .map(|role| {
+            let role = role as Ix;
+            let effective = &graph.role_facts[role as usize].effective;
+            let holds_role = |wanted: Ix| role_holds(graph, role, wanted);
+            sides_touched(rules, effective, &holds_role)
+        })
+        .collect()
+}
+
+/// The sides of `rules` that a holder of the sorted permissions `effective`
+/// (and of the roles `holds_role` accepts) touches, sorted.
+pub(crate) fn sides_touched(
+    rules: &[ResolvedSodRule],
+    effective: &[PermId],
+    holds_role: &dyn Fn(Ix) -> bool,
+) -> Vec<SideRef> {
+    let mut touched = Vec::new();
+    for (rule_index, rule) in rules.iter().enumerate() {
+        for (side_index, side) in rule.sides.iter().enumerate() {
+            if touch_of(side, effective, holds_role).is_some() {
+                touched.push((rule_index as u32, side_index as u32));
+            }
+        }
+    }
+    touched
+}
+
+/// The rules of which `touched` (sorted, duplicates allowed) holds at least
+/// two distinct sides, in order.
+pub(crate) fn rules_with_two_sides(touched: &[SideRef], into: &mut Vec<u32>) {
+    into.clear();
+    let mut previous: Option<SideRef> = None;
+    for &(rule, side) in touched {
+        if let Some((previous_rule, previous_side)) = previous
+            && previous_rule == rule
+            && previous_side != side
+            && into.last() != Some(&rule)
+        {
+            into.push(rule);
+        }
+        previous = Some((rule, side));
+    }
+}
+
 /// The sides of `rule` a holder touches, when they are at least two; `None`
 /// otherwise. `effective` is sorted; `holds_role` says whether the holder
 /// holds a role.
