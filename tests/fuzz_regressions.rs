@@ -19,7 +19,10 @@ fn load_bytes(data: &[u8]) -> Catalogue {
     };
     assemble(
         Config::default(),
-        vec![Found::File(PATH.to_owned())],
+        vec![Found::File {
+            path: PATH.to_owned(),
+            observed: None,
+        }],
         Box::new(tree),
         &options,
     )

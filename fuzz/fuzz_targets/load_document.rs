@@ -23,7 +23,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let catalogue = assemble(
         Config::default(),
-        vec![Found::File(PATH.to_owned())],
+        vec![Found::File {
+            path: PATH.to_owned(),
+            observed: None,
+        }],
         Box::new(tree),
         &options,
     );

@@ -20,10 +20,9 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::fs::Metadata;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use bitcode::{Decode, Encode};
 use rayon::prelude::*;
@@ -31,6 +30,7 @@ use rustc_hash::FxHashMap;
 
 use super::FileResult;
 use super::discover::Found;
+use super::stamp::{Observed, Stamp, nanos_since_epoch};
 use super::yaml::YamlLimits;
 use crate::diagnostic::{Diagnostic, ObjectRef, Related, Severity};
 use crate::model::{
@@ -48,13 +48,6 @@ const MAGIC: &[u8; 8] = b"RLCACHE\0";
 /// major version of `bitcode`, whose encoding may change between them).
 const FORMAT: u32 = 2;
 const PREFIX_LEN: usize = MAGIC.len() + 4 + 4;
-
-/// A file whose mtime or ctime is this close to the start of the run (or
-/// later) may still change within the file system's timestamp granularity
-/// without its stat data changing, so it is not cached. 2 s covers the
-/// coarsest common granularity (FAT's 2 s; ext3 and HFS+ have 1 s; ext4,
-/// XFS, APFS and NTFS are finer).
-const RACY_MARGIN_NANOS: i64 = 2_000_000_000;
 
 /// Whether to cache, and where: what the command line and environment say.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,58 +97,6 @@ pub struct CacheUsage {
     pub parsed: usize,
     /// Whether the cache file was (re)written.
     pub written: bool,
-}
-
-/// What one file's stat data says: equal stamps mean an unchanged file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
-pub(super) struct Stamp {
-    size: u64,
-    /// Nanoseconds since the Unix epoch.
-    mtime: i64,
-    ctime: i64,
-    inode: u64,
-    device: u64,
-}
-
-impl Stamp {
-    /// `None` for anything but a regular file with representable times.
-    #[cfg(unix)]
-    fn of(metadata: &Metadata) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt;
-        let nanos =
-            |seconds: i64, nanos: i64| seconds.checked_mul(1_000_000_000)?.checked_add(nanos);
-        metadata.is_file().then_some(())?;
-        Some(Stamp {
-            size: metadata.len(),
-            mtime: nanos(metadata.mtime(), metadata.mtime_nsec())?,
-            ctime: nanos(metadata.ctime(), metadata.ctime_nsec())?,
-            inode: metadata.ino(),
-            device: metadata.dev(),
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn of(metadata: &Metadata) -> Option<Stamp> {
-        metadata.is_file().then_some(())?;
-        let mtime = nanos_since_epoch(metadata.modified().ok()?)?;
-        Some(Stamp {
-            size: metadata.len(),
-            mtime,
-            ctime: mtime,
-            inode: 0,
-            device: 0,
-        })
-    }
-
-    /// Whether the file was last changed safely before `scan_start`, so a
-    /// later change is bound to change the stamp (the "racy" case otherwise).
-    fn settled(&self, scan_start: i64) -> bool {
-        self.mtime.max(self.ctime) < scan_start.saturating_sub(RACY_MARGIN_NANOS)
-    }
-}
-
-fn nanos_since_epoch(time: SystemTime) -> Option<i64> {
-    i64::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
 }
 
 /// Everything besides a file's own bytes that decides what parsing it gives.
@@ -289,8 +230,6 @@ pub(super) struct Session {
     root: PathBuf,
     header: Header,
     rule_codes: Vec<&'static str>,
-    /// When the run started looking at files, in nanoseconds since the epoch.
-    scan_start: i64,
     previous: Option<Previous>,
 }
 
@@ -304,7 +243,6 @@ impl Session {
         limits: &YamlLimits,
         rule_codes: &[&'static str],
     ) -> Option<Session> {
-        let scan_start = nanos_since_epoch(SystemTime::now())?;
         let executable = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
         let header = Header {
             rolelint: env!("CARGO_PKG_VERSION").to_owned(),
@@ -332,7 +270,6 @@ impl Session {
             root: root.to_path_buf(),
             header,
             rule_codes: rule_codes.to_vec(),
-            scan_start,
             previous,
         })
     }
@@ -345,24 +282,36 @@ impl Session {
         found: &[Found],
         parse: impl Fn(usize) -> FileResult + Sync,
     ) -> (Vec<FileResult>, Vec<Outcome>) {
-        // Stat before reading: a change after this point changes the stamp.
-        let stamps: Vec<Option<Stamp>> = found
+        // Stat data taken before reading (by discovery, else now): a change
+        // after it changes the stamp.
+        let observed: Vec<Option<Observed>> = found
             .par_iter()
             .map(|found| match found {
-                Found::File(path) => Stamp::of(&std::fs::metadata(self.root.join(path)).ok()?),
+                Found::File {
+                    observed: Some(observed),
+                    ..
+                } => Some(*observed),
+                Found::File {
+                    path,
+                    observed: None,
+                } => Observed::take(&self.root.join(path)),
                 Found::Refused { .. } => None,
             })
+            .collect();
+        let stamps: Vec<Option<Stamp>> = observed
+            .iter()
+            .map(|observed| observed.map(|observed| observed.stamp))
             .collect();
         let restored = self.restore(found, &stamps);
         restored
             .into_par_iter()
-            .zip(stamps)
+            .zip(observed)
             .enumerate()
-            .map(|(index, (restored, stamp))| match (restored, stamp) {
-                (Some(result), Some(stamp)) => (result, Outcome::Reused(stamp)),
-                (_, stamp) => {
-                    let outcome = match stamp {
-                        Some(stamp) if stamp.settled(self.scan_start) => Outcome::Parsed(stamp),
+            .map(|(index, (restored, observed))| match (restored, observed) {
+                (Some(result), Some(observed)) => (result, Outcome::Reused(observed.stamp)),
+                (_, observed) => {
+                    let outcome = match observed {
+                        Some(observed) if observed.settled() => Outcome::Parsed(observed.stamp),
                         _ => Outcome::NotStored,
                     };
                     (parse(index), outcome)
@@ -1158,24 +1107,6 @@ mod tests {
         assert!(worth_rewriting(10, 9, 1), "small caches take every change");
         assert!(worth_rewriting(100, 100, 4), "new files");
         assert!(worth_rewriting(0, 0, 1), "an empty cache");
-    }
-
-    #[test]
-    fn files_changed_within_the_margin_are_not_settled() {
-        let start = 1_000 * 1_000_000_000;
-        let stamp = |mtime: i64, ctime: i64| Stamp {
-            size: 1,
-            mtime,
-            ctime,
-            inode: 1,
-            device: 1,
-        };
-        assert!(stamp(start - RACY_MARGIN_NANOS - 1, start - RACY_MARGIN_NANOS - 1).settled(start));
-        assert!(!stamp(start - RACY_MARGIN_NANOS, 0).settled(start));
-        // An old mtime (restored by `touch -d` or `cp -p`) with a fresh ctime.
-        assert!(!stamp(0, start - 1).settled(start));
-        // A timestamp from the future (clock skew) is never settled.
-        assert!(!stamp(start + 5, start + 5).settled(start));
     }
 
     #[test]

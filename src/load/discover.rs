@@ -4,10 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::SystemTime;
 
 use ignore::WalkState;
 use ignore::overrides::OverrideBuilder;
 
+use super::stamp::{Observed, nanos_since_epoch};
 use crate::model::Config;
 
 /// The configuration file name looked for upward from the start path.
@@ -55,8 +57,13 @@ pub fn find_root(start: &Path, explicit_config: Option<&Path>) -> Root {
 /// A file the walk found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
-    /// A YAML file to read, relative to the root with `/` separators.
-    File(String),
+    /// A YAML file to read: its path relative to the root with `/`
+    /// separators, and its stat data when it was found on disk (`None` for
+    /// files from Git or memory, or when the stat failed).
+    File {
+        path: String,
+        observed: Option<Observed>,
+    },
     /// A YAML path rolelint will not read, and why.
     Refused { path: String, reason: String },
 }
@@ -64,7 +71,7 @@ pub enum Found {
 impl Found {
     pub fn path(&self) -> &str {
         match self {
-            Found::File(path) | Found::Refused { path, .. } => path,
+            Found::File { path, .. } | Found::Refused { path, .. } => path,
         }
     }
 }
@@ -253,12 +260,23 @@ pub fn discover_with_limits(
             let Ok(entry) = entry else {
                 return WalkState::Continue;
             };
-            let Some(item) = classify(canonical_root, &entry) else {
+            let Some(mut item) = classify(canonical_root, &entry) else {
                 return WalkState::Continue;
             };
-            let size = match &item {
-                // A symbolic link was resolved inside the root: count its target.
-                Found::File(_) => std::fs::metadata(entry.path()).map_or(0, |meta| meta.len()),
+            let size = match &mut item {
+                // The one stat of the file in a run (the read and the cache
+                // use it). A symbolic link was resolved inside the root:
+                // count its target.
+                Found::File { observed, .. } => {
+                    let taken_at = nanos_since_epoch(SystemTime::now()).unwrap_or(i64::MAX);
+                    match std::fs::metadata(entry.path()) {
+                        Ok(metadata) => {
+                            *observed = Observed::of(&metadata, taken_at);
+                            metadata.len()
+                        }
+                        Err(_) => 0,
+                    }
+                }
                 Found::Refused { .. } => 0,
             };
             let files = files.fetch_add(1, Ordering::Relaxed) + 1;
@@ -280,7 +298,8 @@ pub fn discover_with_limits(
     // The configuration is not part of the catalogue.
     found.retain(|item| item.path() != CONFIG_FILE);
     found.sort_by(|a, b| a.path().as_bytes().cmp(b.path().as_bytes()));
-    found.dedup();
+    // A file under two configured paths is walked twice.
+    found.dedup_by(|a, b| a.path() == b.path());
     Ok(found)
 }
 
@@ -315,7 +334,10 @@ fn classify(root: &Path, entry: &ignore::DirEntry) -> Option<Found> {
             Ok(target) if !target.is_file() => {
                 refuse("symbolic link to something that is not a regular file; not read")
             }
-            Ok(_) => Found::File(relative),
+            Ok(_) => Found::File {
+                path: relative,
+                observed: None,
+            },
         });
     }
     if !file_type.is_file() {
@@ -324,7 +346,10 @@ fn classify(root: &Path, entry: &ignore::DirEntry) -> Option<Found> {
             reason: "not a regular file (a FIFO, socket or device); not read".to_owned(),
         });
     }
-    Some(Found::File(relative))
+    Some(Found::File {
+        path: relative,
+        observed: None,
+    })
 }
 
 #[cfg(test)]
@@ -351,6 +376,17 @@ mod tests {
         };
         let found = discover_with_limits(dir.path(), &config, &limits).unwrap();
         assert_eq!(found.len(), 12);
+        // Each file's one stat is kept for the read and the cache.
+        for item in &found {
+            let Found::File {
+                observed: Some(observed),
+                ..
+            } = item
+            else {
+                panic!("no stat data for {item:?}");
+            };
+            assert_eq!(observed.stamp.size(), 100);
+        }
 
         let fewer_files = CatalogueLimits {
             max_files: 11,

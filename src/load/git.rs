@@ -462,7 +462,10 @@ impl Walked {
         match kind {
             EntryKind::Blob | EntryKind::BlobExecutable => {
                 self.blobs.insert(path.clone(), id);
-                self.found.push(Found::File(path));
+                self.found.push(Found::File {
+                    path,
+                    observed: None,
+                });
             }
             EntryKind::Link => self.found.push(Found::Refused {
                 path,

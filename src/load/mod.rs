@@ -8,6 +8,7 @@ pub mod cache;
 pub mod decode;
 pub mod discover;
 pub mod git;
+pub mod stamp;
 pub mod yaml;
 
 use std::collections::hash_map::Entry;
@@ -24,6 +25,7 @@ use crate::model::{
 };
 use decode::{Decoded, Decoder, Problem};
 use discover::Found;
+use stamp::Observed;
 use yaml::{DocumentSlice, YamlLimits};
 
 /// The code of findings about the files themselves.
@@ -34,6 +36,18 @@ pub trait FileSource: Send + Sync {
     /// Reads a file by its path relative to the root, at most `limit` bytes
     /// (a larger file is an error, so it is never held in memory whole).
     fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>>;
+
+    /// [`FileSource::read`], for a file whose size discovery saw
+    /// (`expected_size`), which saves a stat where the source needs one.
+    fn read_sized(
+        &self,
+        path: &str,
+        limit: u64,
+        expected_size: Option<u64>,
+    ) -> std::io::Result<Vec<u8>> {
+        let _ = expected_size;
+        self.read(path, limit)
+    }
 
     /// The directory the files are in, when they are files on disk whose
     /// stat data can key the cache (`None`: never cached).
@@ -50,6 +64,15 @@ pub struct WorkTree {
 
 impl FileSource for WorkTree {
     fn read(&self, path: &str, limit: u64) -> std::io::Result<Vec<u8>> {
+        self.read_sized(path, limit, None)
+    }
+
+    fn read_sized(
+        &self,
+        path: &str,
+        limit: u64,
+        expected_size: Option<u64>,
+    ) -> std::io::Result<Vec<u8>> {
         let started = crate::timings::enabled().then(std::time::Instant::now);
         let too_large = || {
             std::io::Error::other(format!(
@@ -58,10 +81,13 @@ impl FileSource for WorkTree {
             ))
         };
         let file = std::fs::File::open(self.root.join(path))?;
-        // The size the file has now sizes the buffer, so a file is read in
-        // one call (an empty buffer starts with small probing reads); the
-        // limit still holds if it grows meanwhile.
-        let expected = file.metadata().map_or(0, |metadata| metadata.len());
+        // The size the file had when found (or has now) sizes the buffer, so
+        // a file is read in one call (an empty buffer starts with small
+        // probing reads); the limit still holds if it grows meanwhile.
+        let expected = match expected_size {
+            Some(size) => size,
+            None => file.metadata().map_or(0, |metadata| metadata.len()),
+        };
         if expected > limit {
             return Err(too_large());
         }
@@ -131,7 +157,10 @@ pub fn load_memory(
         .files
         .keys()
         .filter(|path| path.ends_with(".yaml") || path.ends_with(".yml"))
-        .map(|path| Found::File(path.clone()))
+        .map(|path| Found::File {
+            path: path.clone(),
+            observed: None,
+        })
         .collect();
     Ok(assemble(config, found, Box::new(tree), options))
 }
@@ -326,18 +355,21 @@ pub fn assemble(
         }
         _ => None,
     };
-    let read_and_parse = |file: FileId, path: &str| match source.read(path, limits.max_file_bytes) {
-        Ok(bytes) => parse_file(file, &bytes, &limits, &options.rule_codes),
-        Err(error) => FileResult::problem(file_problem(
-            file,
-            &format!("cannot read the file: {error}"),
-        )),
+    let read_and_parse = |file: FileId, path: &str, observed: &Option<Observed>| {
+        let expected_size = observed.map(|observed| observed.stamp.size());
+        match source.read_sized(path, limits.max_file_bytes, expected_size) {
+            Ok(bytes) => parse_file(file, &bytes, &limits, &options.rule_codes),
+            Err(error) => FileResult::problem(file_problem(
+                file,
+                &format!("cannot read the file: {error}"),
+            )),
+        }
     };
     let parse = |index: usize| {
         let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
         match &found[index] {
             Found::Refused { reason, .. } => FileResult::problem(file_problem(file, reason)),
-            Found::File(path) => read_and_parse(file, path),
+            Found::File { path, observed } => read_and_parse(file, path, observed),
         }
     };
     let parsing = crate::timings::start(crate::timings::Phase::Parse);
