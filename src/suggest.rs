@@ -172,9 +172,13 @@ pub fn suggest_all<'a>(words: &[&str], ids: &[&'a str]) -> Vec<Option<&'a str>> 
             }
         });
     }
+    let filter = KeyFilter::of(by_key.keys().copied());
     let mut candidates: Vec<Vec<&'a str>> = vec![Vec::new(); words.len()];
     for id in ids {
         key_hashes(id, &mut scratch, |hash| {
+            if !filter.may_hold(hash) {
+                return;
+            }
             for index in by_key.get(&hash).into_iter().flatten() {
                 candidates[*index as usize].push(id);
             }
@@ -189,6 +193,42 @@ pub fn suggest_all<'a>(words: &[&str], ids: &[&'a str]) -> Vec<Option<&'a str>> 
             best(word, found)
         })
         .collect()
+}
+
+/// A one-hash Bloom filter over the index's keys: almost every key of an id
+/// is in no word's index, and a bit test (in a table that stays in cache)
+/// says so for most of them without probing the hash map.
+struct KeyFilter {
+    bits: Vec<u64>,
+    /// log2 of the number of bits.
+    log_bits: u32,
+}
+
+impl KeyFilter {
+    fn of(keys: impl ExactSizeIterator<Item = u64>) -> KeyFilter {
+        // About 16 bits per key: one key in 16 of the others passes falsely.
+        let wanted = keys.len().saturating_mul(16).clamp(1 << 12, 1 << 24);
+        let log_bits = wanted.next_power_of_two().trailing_zeros();
+        let mut filter = KeyFilter {
+            bits: vec![0; (1usize << log_bits) / 64],
+            log_bits,
+        };
+        for key in keys {
+            let bit = filter.bit(key);
+            filter.bits[bit / 64] |= 1 << (bit % 64);
+        }
+        filter
+    }
+
+    /// The key's bit, from its high bits (the well-mixed ones of [`finish`]).
+    fn bit(&self, key: u64) -> usize {
+        (key >> (64 - self.log_bits)) as usize
+    }
+
+    fn may_hold(&self, key: u64) -> bool {
+        let bit = self.bit(key);
+        self.bits[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 /// The word itself, then the word with each character deleted in turn,
@@ -411,6 +451,19 @@ mod tests {
             assert!(scanned.is_some(), "{typo}");
             assert_eq!(suggestion, scanned, "{typo}");
         }
+    }
+
+    #[test]
+    fn the_key_filter_holds_every_key_and_few_others() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let keys: Vec<u64> = (0..10_000).map(|_| rng.u64(..)).collect();
+        let filter = KeyFilter::of(keys.iter().copied());
+        assert!(keys.iter().all(|key| filter.may_hold(*key)));
+        let passed = (0..100_000)
+            .filter(|_| filter.may_hold(rng.u64(..)))
+            .count();
+        // 16 bits per key: about 6% pass; allow for chance.
+        assert!(passed < 10_000, "{passed} of 100,000 other keys passed");
     }
 
     #[test]

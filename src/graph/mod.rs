@@ -166,6 +166,16 @@ pub struct IdentityFacts {
     pub effective: Box<[PermId]>,
     /// Roles held through active grants, with everything they inherit (sorted, unique).
     pub held_roles: Box<[Ix]>,
+    /// The role each grant names, by grant index, looked up once for every
+    /// rule: `None` for a permission grant or a role that does not exist.
+    pub grant_roles: Box<[Option<Ix>]>,
+}
+
+impl IdentityFacts {
+    /// The existing role that grant `index` names.
+    pub fn role_of(&self, index: usize) -> Option<Ix> {
+        self.grant_roles.get(index).copied().flatten()
+    }
 }
 
 /// The resolved catalogue.
@@ -372,14 +382,18 @@ impl<'c> Graph<'c> {
         let mut active_grants = Vec::new();
         let mut effective = Vec::new();
         let mut held_roles = Vec::new();
+        let grant_roles: Box<[Option<Ix>]> = grants
+            .iter()
+            .map(|grant| self.roles.get(grant.role.as_ref()?.as_str()))
+            .collect();
         for (index, grant) in grants.iter().enumerate() {
             if !is_active(grant, self.now) {
                 continue;
             }
             active_grants.push(index as u32);
             match grant.target() {
-                Some(GrantTarget::Role(role)) => {
-                    if let Some(role) = self.roles.get(role.as_str()) {
+                Some(GrantTarget::Role(_)) => {
+                    if let Some(role) = grant_roles[index] {
                         let facts = &self.role_facts[role as usize];
                         effective.extend_from_slice(&facts.effective);
                         held_roles.push(role);
@@ -400,6 +414,7 @@ impl<'c> Graph<'c> {
             active_grants,
             effective: effective.into(),
             held_roles: held_roles.into(),
+            grant_roles,
         }
     }
 

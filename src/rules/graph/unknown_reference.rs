@@ -232,7 +232,7 @@ impl Rule for UnknownReference {
                 walk.principal(reviewer, "reviewer is");
             }
         }
-        for identity in &catalogue.identities {
+        for (identity, facts) in catalogue.identities.iter().zip(&graph.identity_facts) {
             let mut walk = Walker {
                 graph,
                 out,
@@ -244,8 +244,11 @@ impl Rule for UnknownReference {
             if let Some(manager) = &identity.manager {
                 walk.identity(manager, "manager is");
             }
-            for grant in &identity.grants {
-                if let Some(role) = &grant.role {
+            for (index, grant) in identity.grants.iter().enumerate() {
+                // The graph looked every granted role up already.
+                if let Some(role) = &grant.role
+                    && facts.role_of(index).is_none()
+                {
                     walk.role(role, "grant of");
                 }
                 if let Some(permission) = &grant.permission {

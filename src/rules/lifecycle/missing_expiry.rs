@@ -89,17 +89,19 @@ impl Rule for MissingExpiry {
     }
 
     fn check(&self, graph: &Graph, out: &mut Vec<Diagnostic>) {
-        for identity in &graph.catalogue.identities {
-            for grant in &identity.grants {
+        let catalogue = graph.catalogue;
+        for (identity, facts) in catalogue.identities.iter().zip(&graph.identity_facts) {
+            for (index, grant) in identity.grants.iter().enumerate() {
                 if grant.revoked.is_some() || grant.expires.is_some() {
                     continue;
                 }
                 let Some(GrantTarget::Role(role_ref)) = grant.target() else {
                     continue;
                 };
-                let Some(role) = graph.role(role_ref.as_str()) else {
+                let Some(role) = facts.role_of(index) else {
                     continue;
                 };
+                let role = &catalogue.roles[role as usize];
                 let Some(max_days) = &role.max_grant_days else {
                     continue;
                 };

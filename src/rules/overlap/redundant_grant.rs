@@ -111,10 +111,12 @@ impl Rule for RedundantGrant {
         for (identity, facts) in graph.catalogue.identities.iter().zip(&graph.identity_facts) {
             // Active grants of roles that exist, in file order.
             held.clear();
-            held.extend(facts.active_grants.iter().filter_map(|&index| {
-                let role = identity.grants.get(index as usize)?.role.as_ref()?;
-                Some((index as usize, graph.roles.get(role.as_str())?))
-            }));
+            held.extend(
+                facts
+                    .active_grants
+                    .iter()
+                    .filter_map(|&index| Some((index as usize, facts.role_of(index as usize)?))),
+            );
             if held.len() >= 2 && may_overlap(graph, &held, &mut roles) {
                 check_identity(graph, identity, &held, out);
             }

@@ -105,9 +105,10 @@ impl Rule for DepartmentMismatch {
                 else {
                     continue;
                 };
-                let Some(role) = graph.role(role_ref.as_str()) else {
+                let Some(role) = facts.role_of(index as usize) else {
                     continue;
                 };
+                let role = &catalogue.roles[role as usize];
                 let Some(role_department) = &role.department else {
                     continue;
                 };

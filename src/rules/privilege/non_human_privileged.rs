@@ -111,7 +111,7 @@ impl Rule for NonHumanPrivileged {
                 else {
                     continue;
                 };
-                let Some(role) = graph.roles.get(role_ref.as_str()) else {
+                let Some(role) = facts.role_of(index as usize) else {
                     continue;
                 };
                 if !graph.role_facts[role as usize].privileged {

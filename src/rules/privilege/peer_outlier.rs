@@ -355,13 +355,12 @@ fn source_grant(
     member: usize,
     permission: PermId,
 ) -> Option<(Span, String)> {
-    graph.identity_facts[member]
-        .active_grants
-        .iter()
-        .filter_map(|index| identity.grants.get(*index as usize))
-        .find_map(|grant| match grant.target()? {
+    let facts = &graph.identity_facts[member];
+    facts.active_grants.iter().find_map(|&index| {
+        let grant = identity.grants.get(index as usize)?;
+        match grant.target()? {
             GrantTarget::Role(role) => {
-                let ix = graph.roles.get(role.as_str())?;
+                let ix = facts.role_of(index as usize)?;
                 let effective = &graph.role_facts[ix as usize].effective;
                 effective.binary_search(&permission).ok()?;
                 Some((role.span, format!(" (through role `{}`)", role.value)))
@@ -377,7 +376,8 @@ fn source_grant(
                     _ => None,
                 }
             }
-        })
+        }
+    })
 }
 
 /// A share as a percentage with at most one decimal: 16.7%, 20%.

@@ -112,7 +112,7 @@ impl Rule for StandingPrivilegedAccess {
                 let (Some(role_ref), None) = (&grant.role, &grant.expires) else {
                     continue;
                 };
-                let Some(role) = graph.roles.get(role_ref.as_str()) else {
+                let Some(role) = facts.role_of(index as usize) else {
                     continue;
                 };
                 if !graph.role_facts[role as usize].privileged {

@@ -137,8 +137,8 @@ fn source_of<'c>(
     facts.active_grants.iter().find_map(|&index| {
         let grant = identity.grants.get(index as usize)?;
         match (grant.target()?, matched) {
-            (GrantTarget::Role(role), _) => {
-                let role = graph.roles.get(role.as_str())?;
+            (GrantTarget::Role(_), _) => {
+                let role = facts.role_of(index as usize)?;
                 let brings = match matched {
                     Matched::Permission(permission) => graph.role_facts[role as usize]
                         .effective
@@ -209,14 +209,13 @@ fn sides_of_active_grants(
     touched: &mut Vec<SideRef>,
 ) {
     touched.clear();
-    for grant in facts
-        .active_grants
-        .iter()
-        .filter_map(|&index| identity.grants.get(index as usize))
-    {
+    for &index in &facts.active_grants {
+        let Some(grant) = identity.grants.get(index as usize) else {
+            continue;
+        };
         match grant.target() {
-            Some(GrantTarget::Role(role)) => {
-                if let Some(role) = graph.roles.get(role.as_str()) {
+            Some(GrantTarget::Role(_)) => {
+                if let Some(role) = facts.role_of(index as usize) {
                     touched.extend_from_slice(&by_role[role as usize]);
                 }
             }
