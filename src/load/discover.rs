@@ -186,7 +186,32 @@ fn is_yaml(path: &Path) -> bool {
     )
 }
 
+/// `path` relative to `root`, with `/` separators; `None` if it is not
+/// under `root` or not UTF-8.
 fn relative(root: &Path, path: &Path) -> Option<String> {
+    // Every walked path is the root's bytes, a separator and a plain relative
+    // path: taken as it is, without splitting it into components (a quarter
+    // of the walk's instructions on a large catalogue).
+    #[cfg(unix)]
+    {
+        let rest = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(root.as_os_str().as_encoded_bytes())
+            .and_then(|rest| rest.strip_prefix(b"/"));
+        if let Some(rest) = rest
+            && rest
+                .split(|byte| *byte == b'/')
+                .all(|part| !part.is_empty() && part != b".")
+            && let Ok(rest) = std::str::from_utf8(rest)
+        {
+            return Some(rest.to_owned());
+        }
+    }
+    relative_by_components(root, path)
+}
+
+fn relative_by_components(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let parts: Vec<&str> = relative
         .components()
@@ -364,6 +389,34 @@ mod tests {
             std::fs::write(path, "x".repeat(bytes_each)).unwrap();
         }
         dir
+    }
+
+    #[test]
+    fn relative_paths_are_those_of_the_components() {
+        let root = Path::new("/repo/catalogue");
+        for path in [
+            "/repo/catalogue/access/roles/a.yaml",
+            "/repo/catalogue/a.yaml",
+            "/repo/catalogue//access/./b.yaml",
+            "/repo/catalogue/access/",
+            "/repo/catalogue/../x.yaml",
+            "/repo/catalogue",
+            "/repo/catalogue-2/a.yaml",
+            "/repo/other/a.yaml",
+            "/repo/catalogue/é/ü.yaml",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(
+                relative(root, path),
+                relative_by_components(root, path),
+                "{}",
+                path.display()
+            );
+        }
+        assert_eq!(
+            relative(root, Path::new("/repo/catalogue/access/roles/a.yaml")).as_deref(),
+            Some("access/roles/a.yaml")
+        );
     }
 
     #[test]
