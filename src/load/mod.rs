@@ -296,12 +296,18 @@ pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
         Some(path) => read_config(path, &options.rule_codes)?,
         None => Config::default(),
     };
-    let found = discover::discover(&root.dir, &config)?;
+    // The previous cache (tens of megabytes on a large catalogue) is read
+    // and checked while the walk runs.
+    let (found, session) = rayon::join(
+        || discover::discover(&root.dir, &config),
+        || open_cache(options, &root.dir),
+    );
+    let found = found?;
     drop(discovering);
     let source = WorkTree {
         root: root.dir.clone(),
     };
-    let mut catalogue = assemble(config, found, Box::new(source), options);
+    let mut catalogue = assemble_with(config, found, Box::new(source), options, session);
     catalogue.root = Some(root.dir);
     Ok(catalogue)
 }
@@ -341,6 +347,13 @@ pub fn parse_config(text: &str, rule_codes: &[&str]) -> Result<Config, Vec<Probl
     }
 }
 
+/// The cache session for files on disk under `root`, if `options` ask for
+/// a cache.
+fn open_cache(options: &LoadOptions, root: &Path) -> Option<cache::Session> {
+    let settings = options.cache.as_ref()?;
+    cache::Session::open(settings, root, &options.limits, &options.rule_codes)
+}
+
 /// Reads and parses every file in parallel, then merges in catalogue order.
 pub fn assemble(
     config: Config,
@@ -348,13 +361,21 @@ pub fn assemble(
     source: Box<dyn FileSource>,
     options: &LoadOptions,
 ) -> Catalogue {
+    let session = source
+        .disk_root()
+        .and_then(|root| open_cache(options, root));
+    assemble_with(config, found, source, options, session)
+}
+
+/// [`assemble`] with the cache session already open (`None`: no cache).
+fn assemble_with(
+    config: Config,
+    found: Vec<Found>,
+    source: Box<dyn FileSource>,
+    options: &LoadOptions,
+    session: Option<cache::Session>,
+) -> Catalogue {
     let limits = options.limits;
-    let session = match (&options.cache, source.disk_root()) {
-        (Some(settings), Some(root)) => {
-            cache::Session::open(settings, root, &limits, &options.rule_codes)
-        }
-        _ => None,
-    };
     let read_and_parse = |file: FileId, path: &str, observed: &Option<Observed>| {
         let expected_size = observed.map(|observed| observed.stamp.size());
         match source.read_sized(path, limits.max_file_bytes, expected_size) {
