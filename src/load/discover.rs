@@ -293,10 +293,11 @@ pub fn discover_with_limits(
                 // use it). A symbolic link was resolved inside the root:
                 // count its target.
                 Found::File { observed, .. } => {
-                    let taken_at = nanos_since_epoch(SystemTime::now()).unwrap_or(i64::MAX);
+                    // No clock reading, no stamp: nothing is cached then.
+                    let taken_at = nanos_since_epoch(SystemTime::now());
                     match std::fs::metadata(entry.path()) {
                         Ok(metadata) => {
-                            *observed = Observed::of(&metadata, taken_at);
+                            *observed = taken_at.and_then(|at| Observed::of(&metadata, at));
                             metadata.len()
                         }
                         Err(_) => 0,
