@@ -800,7 +800,14 @@ fn resolve_plain(text: Cow<'_, str>) -> Value<'_> {
 }
 
 fn trim(text: &str) -> &str {
-    text.trim_matches([' ', '\t', '\r', '\n'])
+    let blank = |byte: &u8| matches!(byte, b' ' | b'\t' | b'\r' | b'\n');
+    // Plain scalars rarely have blanks around them: two byte tests, then
+    // the general trim only when one is there (1.5% of a cold run's
+    // instructions went to the general trim of every plain scalar).
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if !blank(first) && !blank(last) => text,
+        _ => text.trim_matches([' ', '\t', '\r', '\n']),
+    }
 }
 
 fn bool_of(text: &str) -> Option<bool> {
@@ -904,6 +911,28 @@ fn float_of(text: &str, tagged: bool) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_removes_exactly_the_blanks_around_a_scalar() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\n",
+            "a b",
+            " \r\n",
+            "\u{a0}a\u{a0}",
+            "é ",
+        ] {
+            assert_eq!(
+                trim(text),
+                text.trim_matches([' ', '\t', '\r', '\n']),
+                "{text:?}"
+            );
+        }
+    }
 
     fn texts(text: &str) -> Vec<(&str, u32)> {
         split_documents(text)
