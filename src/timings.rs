@@ -293,9 +293,6 @@ pub fn render(
     text
 }
 
-/// Summed rule time per family (RULES.md category), in category order;
-/// codes `family_of` does not know are custom policies, shown under the
-/// `policies` phase instead.
 /// Rules listed by name under the rules phase, slowest first.
 const SLOWEST_RULES: usize = 5;
 
@@ -316,6 +313,9 @@ fn slowest_rules(
     rules
 }
 
+/// Summed rule time per family (RULES.md category), in category order;
+/// codes `family_of` does not know are custom policies, shown under the
+/// `policies` phase instead.
 fn families(
     record: &Record,
     family_of: &impl Fn(&str) -> Option<&'static str>,
