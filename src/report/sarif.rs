@@ -358,7 +358,7 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    fn physical(&mut self, span: Span) -> PhysicalLocation {
+    fn physical(&self, span: Span) -> PhysicalLocation {
         let report = self.report;
         let text = self.sources.text(span.file);
         let end = text.as_deref().and_then(|text| span_end(text, span));
@@ -376,7 +376,7 @@ impl Locator<'_> {
         }
     }
 
-    fn location(&mut self, span: Span, id: Option<usize>, message: Option<String>) -> Location {
+    fn location(&self, span: Span, id: Option<usize>, message: Option<String>) -> Location {
         Location {
             id,
             physical_location: self.physical(span),
@@ -441,7 +441,7 @@ fn identity_hash(report: &Report, finding: &Diagnostic) -> u64 {
 }
 
 fn result(
-    locator: &mut Locator,
+    locator: &Locator,
     rule_indexes: &HashMap<&str, usize>,
     finding: &Diagnostic,
     fingerprint: String,
@@ -534,7 +534,7 @@ struct Results<'a> {
 
 impl Results<'_> {
     fn batch(&self, findings: &[Diagnostic], fingerprints: &[String]) -> Vec<SarifResult> {
-        let mut locator = Locator {
+        let locator = Locator {
             report: self.report,
             sources: &self.sources,
         };
@@ -542,12 +542,7 @@ impl Results<'_> {
             .iter()
             .zip(fingerprints)
             .map(|(finding, fingerprint)| {
-                result(
-                    &mut locator,
-                    &self.rule_indexes,
-                    finding,
-                    fingerprint.clone(),
-                )
+                result(&locator, &self.rule_indexes, finding, fingerprint.clone())
             })
             .collect()
     }
