@@ -298,11 +298,7 @@ impl Session {
                 Found::Refused { .. } => None,
             })
             .collect();
-        let stamps: Vec<Option<Stamp>> = observed
-            .iter()
-            .map(|observed| observed.map(|observed| observed.stamp))
-            .collect();
-        let restored = self.restore(found, &stamps);
+        let restored = self.restore(found, &observed);
         restored
             .into_par_iter()
             .zip(observed)
@@ -324,7 +320,7 @@ impl Session {
     /// unchanged (refused files have no stamp), by position in `found`;
     /// only chunks holding such a file are decoded. A chunk that does not
     /// decode is as good as missing.
-    fn restore(&self, found: &[Found], stamps: &[Option<Stamp>]) -> Vec<Option<FileResult>> {
+    fn restore(&self, found: &[Found], observed: &[Option<Observed>]) -> Vec<Option<FileResult>> {
         let mut restored: Vec<Option<FileResult>> = Vec::with_capacity(found.len());
         restored.resize_with(found.len(), || None);
         let Some(previous) = &self.previous else {
@@ -332,10 +328,10 @@ impl Session {
         };
         // Per chunk: (position in the chunk, position in `found`).
         let mut wanted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); previous.chunks.len()];
-        for (index, (found, stamp)) in found.iter().zip(stamps).enumerate() {
-            if let Some(stamp) = stamp
+        for (index, (found, observed)) in found.iter().zip(observed).enumerate() {
+            if let Some(observed) = observed
                 && let Some(entry) = previous.entries.get(found.path())
-                && entry.stamp == *stamp
+                && entry.stamp == observed.stamp
             {
                 wanted[entry.chunk as usize].push((entry.position as usize, index));
             }
