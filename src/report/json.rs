@@ -2,35 +2,11 @@
 
 use std::io::{self, Write};
 
-use serde::{Serialize, Serializer};
+use rayon::prelude::*;
+use serde::Serialize;
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
-
-#[derive(Serialize)]
-struct Output<'a> {
-    version: u32,
-    tool: Tool,
-    now: String,
-    findings: Findings<'a>,
-    summary: Summary,
-}
-
-/// The findings, serialized one by one as they are converted, so that no
-/// copy of the whole list is built.
-struct Findings<'a>(&'a Report<'a>);
-
-impl Serialize for Findings<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        serializer.collect_seq(
-            report
-                .findings
-                .iter()
-                .map(|diagnostic| finding(report, diagnostic)),
-        )
-    }
-}
 
 #[derive(Serialize)]
 struct Tool {
@@ -111,26 +87,282 @@ pub fn render(report: &Report) -> String {
 
 /// Writes the report as [`render`] does, streaming into `out` (give it a
 /// buffered writer).
+///
+/// The document is what `serde_json::to_writer_pretty` writes for
+/// `{version, tool, now, findings, summary}` (the tests compare them byte
+/// for byte), but the findings, which are nearly all of it, are rendered in
+/// parallel, a window of batches at a time, and written in order.
 pub fn write(report: &Report, out: &mut impl Write) -> io::Result<()> {
     let counts = report.counts();
-    let output = Output {
-        version: 1,
-        tool: Tool {
-            name: "rolelint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        now: report.now.to_string(),
-        findings: Findings(report),
-        summary: Summary {
-            files: report.files,
-            objects: report.objects,
-            errors: counts.errors,
-            warnings: counts.warnings,
-            infos: counts.infos,
-            suppressed: report.suppressed,
-        },
+    let tool = Tool {
+        name: "rolelint",
+        version: env!("CARGO_PKG_VERSION"),
     };
-    // Plain structs of strings and numbers: only the writer can fail.
-    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    let summary = Summary {
+        files: report.files,
+        objects: report.objects,
+        errors: counts.errors,
+        warnings: counts.warnings,
+        infos: counts.infos,
+        suppressed: report.suppressed,
+    };
+    out.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
+    write_pretty(out, &tool, 1)?;
+    out.write_all(b",\n  \"now\": ")?;
+    serde_json::to_writer(&mut *out, &report.now.to_string()).map_err(io::Error::from)?;
+    out.write_all(b",\n  \"findings\": [")?;
+    write_findings(report, out)?;
+    out.write_all(b",\n  \"summary\": ")?;
+    write_pretty(out, &summary, 1)?;
+    out.write_all(b"\n}\n")
+}
+
+/// Findings rendered by one task: enough that a task outweighs its
+/// scheduling, few enough that a window of them stays small in memory.
+const BATCH: usize = 1024;
+/// Batches rendered at once before they are written.
+const WINDOW: usize = 16;
+
+/// The elements of the findings array and its closing bracket, as the pretty
+/// printer writes them at depth 2 (an empty array is `[]`).
+fn write_findings(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return out.write_all(b"]");
+    }
+    let batches: Vec<(usize, &[Diagnostic])> = report
+        .findings
+        .chunks(BATCH)
+        .enumerate()
+        .map(|(index, batch)| (index * BATCH, batch))
+        .collect();
+    for window in batches.chunks(WINDOW) {
+        let rendered: Vec<io::Result<Vec<u8>>> = window
+            .par_iter()
+            .map(|&(first, batch)| {
+                let mut bytes = Vec::with_capacity(batch.len() * 1024);
+                for (index, diagnostic) in (first..).zip(batch) {
+                    if index > 0 {
+                        bytes.push(b',');
+                    }
+                    bytes.extend_from_slice(b"\n    ");
+                    write_pretty(&mut bytes, &finding(report, diagnostic), 2)?;
+                }
+                Ok(bytes)
+            })
+            .collect();
+        for bytes in rendered {
+            out.write_all(&bytes?)?;
+        }
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// Writes `value` as `serde_json`'s pretty printer (two spaces a level)
+/// does when the value sits `depth` levels deep in the document.
+fn write_pretty(out: &mut impl Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(out, Pretty::at(depth));
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+/// The pretty printer's layout, starting at a given depth: what
+/// `serde_json::ser::PrettyFormatter` writes, which cannot start deeper
+/// than the top level (the tests compare the two).
+struct Pretty {
+    depth: usize,
+    /// Whether the innermost open array or object has an element yet.
+    has_value: bool,
+}
+
+impl Pretty {
+    fn at(depth: usize) -> Pretty {
+        Pretty {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn open(&mut self, writer: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(bracket)
+    }
+
+    fn close(&mut self, writer: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(writer, b"\n")?;
+        }
+        writer.write_all(bracket)
+    }
+
+    /// A line break (after a comma unless `first`) and the indentation.
+    fn element(&mut self, writer: &mut (impl Write + ?Sized), first: bool) -> io::Result<()> {
+        self.new_line(writer, if first { b"\n" } else { b",\n" })
+    }
+
+    fn new_line(&self, writer: &mut (impl Write + ?Sized), separator: &[u8]) -> io::Result<()> {
+        writer.write_all(separator)?;
+        for _ in 0..self.depth {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.element(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open(writer, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.close(writer, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.element(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::{analysed, report};
+
+    /// The document as `serde_json` pretty-prints it in one piece: what
+    /// [`write`] must produce.
+    fn reference(report: &Report) -> String {
+        #[derive(Serialize)]
+        struct Output<'a> {
+            version: u32,
+            tool: Tool,
+            now: String,
+            findings: Vec<Finding<'a>>,
+            summary: Summary,
+        }
+        let counts = report.counts();
+        let output = Output {
+            version: 1,
+            tool: Tool {
+                name: "rolelint",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            now: report.now.to_string(),
+            findings: report
+                .findings
+                .iter()
+                .map(|diagnostic| finding(report, diagnostic))
+                .collect(),
+            summary: Summary {
+                files: report.files,
+                objects: report.objects,
+                errors: counts.errors,
+                warnings: counts.warnings,
+                infos: counts.infos,
+                suppressed: report.suppressed,
+            },
+        };
+        serde_json::to_string_pretty(&output).unwrap() + "\n"
+    }
+
+    #[test]
+    fn findings_rendered_in_parallel_batches_make_the_pretty_printed_document() {
+        // More findings than a window of batches, with related locations.
+        let roles = "apiVersion: rolelint/v1\nkind: Role\nid: admin\nprivileged: true\n\
+                     permissions: [app:x]\n";
+        let people: Vec<(String, String)> = (0..6000)
+            .map(|n| {
+                let text = format!(
+                    "apiVersion: rolelint/v1\nkind: Identity\nid: p{n}\nmanager: p{n}x\n\
+                     grants:\n  - role: admin\n    approved_by: p{n}\n"
+                );
+                (format!("people/p{n:04}.yaml"), text)
+            })
+            .collect();
+        let mut files: Vec<(&str, &str)> = vec![("roles.yaml", roles)];
+        files.extend(
+            people
+                .iter()
+                .map(|(path, text)| (path.as_str(), text.as_str())),
+        );
+        let (catalogue, outcome) = analysed(&files);
+        assert!(
+            outcome.findings.len() > BATCH * WINDOW,
+            "{}",
+            outcome.findings.len()
+        );
+        assert!(
+            outcome
+                .findings
+                .iter()
+                .any(|finding| !finding.related.is_empty())
+        );
+        let report = report(&catalogue, &outcome);
+        assert_eq!(render(&report), reference(&report));
+    }
+
+    #[test]
+    fn a_report_without_findings_has_an_empty_array() {
+        let (catalogue, outcome) = analysed(&[(
+            "roles.yaml",
+            "apiVersion: rolelint/v1\nkind: Role\nid: viewer\ndescription: Reads.\nowner: team:x\n\
+             permissions: [app:read]\n",
+        )]);
+        let report = Report {
+            findings: &[],
+            ..report(&catalogue, &outcome)
+        };
+        let rendered = render(&report);
+        assert!(rendered.contains("\"findings\": [],"), "{rendered}");
+        assert_eq!(rendered, reference(&report));
+    }
+
+    #[test]
+    fn the_layout_at_depth_zero_is_serde_jsons_pretty_layout() {
+        let value = serde_json::json!({
+            "empty object": {},
+            "empty list": [],
+            "nested": [[1, [2, {}]], {"a": [], "b": {"c": null}}],
+            "text": "two\nlines \"quoted\"",
+        });
+        let mut bytes = Vec::new();
+        write_pretty(&mut bytes, &value, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+    }
 }
