@@ -271,6 +271,18 @@ fn key_hashes(word: &str, scratch: &mut Vec<(u64, u64)>, mut visit: impl FnMut(u
     }
     visit(finish(scratch[0].0, bytes.len()));
     let mut prefix = 0u64;
+    // Ids are nearly always ASCII: one byte a character, no decoding.
+    if word.is_ascii() {
+        let deleted_len = bytes.len().saturating_sub(1);
+        for (&byte, &(suffix, power)) in bytes.iter().zip(&scratch[1..]) {
+            visit(finish(
+                prefix.wrapping_mul(power).wrapping_add(suffix),
+                deleted_len,
+            ));
+            prefix = prefix.wrapping_mul(HASH_BASE).wrapping_add(u64::from(byte));
+        }
+        return;
+    }
     for (index, c) in word.char_indices() {
         let rest = index + c.len_utf8();
         let (suffix, power) = scratch[rest];
