@@ -236,8 +236,11 @@ pub fn sort(findings: &mut [Diagnostic]) {
             None => (1, FileId::default(), 0, 0, index),
         })
         .collect();
-    order.sort_unstable_by(|a, b| {
-        let (first, second) = (&findings[a.4], &findings[b.4]);
+    // The order is total (the index breaks ties), so sorting in parallel
+    // gives the same order as sorting on one thread.
+    let shared: &[Diagnostic] = findings;
+    order.par_sort_unstable_by(|a, b| {
+        let (first, second) = (&shared[a.4], &shared[b.4]);
         (a.0, a.1, a.2, a.3)
             .cmp(&(b.0, b.1, b.2, b.3))
             .then_with(|| first.rule.cmp(second.rule))
