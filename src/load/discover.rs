@@ -74,6 +74,13 @@ impl Found {
             Found::File { path, .. } | Found::Refused { path, .. } => path,
         }
     }
+
+    /// The path, taken out of the entry (no copy).
+    pub fn into_path(self) -> String {
+        match self {
+            Found::File { path, .. } | Found::Refused { path, .. } => path,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -408,7 +408,7 @@ fn assemble_with(
     let mut catalogue = Catalogue {
         config,
         sources: SourceMap {
-            paths: found.iter().map(|found| found.path().to_owned()).collect(),
+            paths: found.into_iter().map(Found::into_path).collect(),
             source,
             limit: limits.max_file_bytes,
         },
