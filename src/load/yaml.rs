@@ -790,6 +790,11 @@ fn resolve_plain(text: Cow<'_, str>) -> Value<'_> {
     if upper_radix || matches!(unsigned, ".nan" | ".NaN" | ".NAN") && unsigned != trimmed {
         return Value::Str(text);
     }
+    // Dates (`2026-01-15`) are the commonest plain scalars that start with
+    // a digit; they skip both number parsers.
+    if has_inner_hyphen(unsigned) {
+        return Value::Str(text);
+    }
     let negative_leading_zero = trimmed.starts_with('-') && leading_zero_decimal(unsigned);
     if !negative_leading_zero && let Some(value) = int_of(trimmed) {
         // Beyond 64 signed bits (never a valid rolelint value), keep the magnitude.
@@ -799,6 +804,16 @@ fn resolve_plain(text: Cow<'_, str>) -> Value<'_> {
         Some(value) => Value::Float(value),
         None => Value::Str(text),
     }
+}
+
+/// Whether a scalar, its sign taken off, has a `-` that no number has:
+/// after the sign, a number holds one only right after its exponent's `e`.
+fn has_inner_hyphen(unsigned: &str) -> bool {
+    unsigned.starts_with('-')
+        || unsigned
+            .as_bytes()
+            .windows(2)
+            .any(|pair| pair[1] == b'-' && !matches!(pair[0], b'e' | b'E'))
 }
 
 fn trim(text: &str) -> &str {
@@ -1077,6 +1092,42 @@ mod tests {
         assert_eq!(*floats[6], Value::Str("-.nan".into()));
         assert_eq!(*floats[7], Value::Str("inf".into()));
         assert_eq!(*floats[8], Value::Float(f64::INFINITY));
+    }
+
+    #[test]
+    fn dates_and_inner_hyphens_are_strings_and_exponents_are_not() {
+        let node = parse("values: [2026-01-15, 1e-3, -1E-3, 1-2, --5, 0x1-, 1_0-0]\n");
+        let values: Vec<&Value> = items(get(&node, "values"))
+            .iter()
+            .map(|n| &n.value)
+            .collect();
+        assert_eq!(*values[0], Value::Str("2026-01-15".into()));
+        assert_eq!(*values[1], Value::Float(0.001));
+        assert_eq!(*values[2], Value::Float(-0.001));
+        for (value, text) in values[3..].iter().zip(["1-2", "--5", "0x1-", "1_0-0"]) {
+            assert_eq!(**value, Value::Str(text.into()));
+        }
+    }
+
+    /// [`has_inner_hyphen`] only rules out what both number parsers reject.
+    #[test]
+    fn scalars_with_an_inner_hyphen_are_no_numbers() {
+        let alphabet = b"0123456789-+._eExob";
+        let mut rng = fastrand::Rng::with_seed(11);
+        let mut checked = 0;
+        for _ in 0..200_000 {
+            let len = rng.usize(2..8);
+            let text: String = (0..len)
+                .map(|_| char::from(alphabet[rng.usize(..alphabet.len())]))
+                .collect();
+            let unsigned = text.strip_prefix(['+', '-']).unwrap_or(&text);
+            if has_inner_hyphen(unsigned) {
+                checked += 1;
+                assert_eq!(int_of(&text), None, "{text}");
+                assert_eq!(float_of(&text, false), None, "{text}");
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]
