@@ -14,6 +14,11 @@ struct Tool {
     version: &'static str,
 }
 
+const TOOL: Tool = Tool {
+    name: "rolelint",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
 #[derive(Serialize)]
 struct Finding<'a> {
     rule: &'static str,
@@ -93,28 +98,27 @@ pub fn render(report: &Report) -> String {
 /// for byte), but the findings, which are nearly all of it, are rendered in
 /// parallel, a window of batches at a time, and written in order.
 pub fn write(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
+    write_pretty(out, &TOOL, 1)?;
+    out.write_all(b",\n  \"now\": ")?;
+    serde_json::to_writer(&mut *out, &report.now.to_string()).map_err(io::Error::from)?;
+    out.write_all(b",\n  \"findings\": [")?;
+    write_findings(report, out)?;
+    out.write_all(b",\n  \"summary\": ")?;
+    write_pretty(out, &summary(report), 1)?;
+    out.write_all(b"\n}\n")
+}
+
+fn summary(report: &Report) -> Summary {
     let counts = report.counts();
-    let tool = Tool {
-        name: "rolelint",
-        version: env!("CARGO_PKG_VERSION"),
-    };
-    let summary = Summary {
+    Summary {
         files: report.files,
         objects: report.objects,
         errors: counts.errors,
         warnings: counts.warnings,
         infos: counts.infos,
         suppressed: report.suppressed,
-    };
-    out.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
-    write_pretty(out, &tool, 1)?;
-    out.write_all(b",\n  \"now\": ")?;
-    serde_json::to_writer(&mut *out, &report.now.to_string()).map_err(io::Error::from)?;
-    out.write_all(b",\n  \"findings\": [")?;
-    write_findings(report, out)?;
-    out.write_all(b",\n  \"summary\": ")?;
-    write_pretty(out, &summary, 1)?;
-    out.write_all(b"\n}\n")
+    }
 }
 
 /// Findings rendered by one task: enough that a task outweighs its
@@ -260,7 +264,7 @@ impl serde_json::ser::Formatter for Pretty {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_support::{analysed, report};
+    use crate::report::test_support::{analysed, people_holding_admin, report, with_roles};
 
     /// The document as `serde_json` pretty-prints it in one piece: what
     /// [`write`] must produce.
@@ -273,27 +277,16 @@ mod tests {
             findings: Vec<Finding<'a>>,
             summary: Summary,
         }
-        let counts = report.counts();
         let output = Output {
             version: 1,
-            tool: Tool {
-                name: "rolelint",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: TOOL,
             now: report.now.to_string(),
             findings: report
                 .findings
                 .iter()
                 .map(|diagnostic| finding(report, diagnostic))
                 .collect(),
-            summary: Summary {
-                files: report.files,
-                objects: report.objects,
-                errors: counts.errors,
-                warnings: counts.warnings,
-                infos: counts.infos,
-                suppressed: report.suppressed,
-            },
+            summary: summary(report),
         };
         serde_json::to_string_pretty(&output).unwrap() + "\n"
     }
@@ -301,23 +294,8 @@ mod tests {
     #[test]
     fn findings_rendered_in_parallel_batches_make_the_pretty_printed_document() {
         // More findings than a window of batches, with related locations.
-        let roles = "apiVersion: rolelint/v1\nkind: Role\nid: admin\nprivileged: true\n\
-                     permissions: [app:x]\n";
-        let people: Vec<(String, String)> = (0..6000)
-            .map(|n| {
-                let text = format!(
-                    "apiVersion: rolelint/v1\nkind: Identity\nid: p{n}\nmanager: p{n}x\n\
-                     grants:\n  - role: admin\n    approved_by: p{n}\n"
-                );
-                (format!("people/p{n:04}.yaml"), text)
-            })
-            .collect();
-        let mut files: Vec<(&str, &str)> = vec![("roles.yaml", roles)];
-        files.extend(
-            people
-                .iter()
-                .map(|(path, text)| (path.as_str(), text.as_str())),
-        );
+        let people = people_holding_admin(6000);
+        let files = with_roles(&people);
         let (catalogue, outcome) = analysed(&files);
         assert!(
             outcome.findings.len() > BATCH * WINDOW,

@@ -290,6 +290,34 @@ pub(crate) mod test_support {
     pub(crate) fn report<'a>(catalogue: &'a Catalogue, outcome: &'a Outcome) -> Report<'a> {
         Report::of(catalogue, outcome, now())
     }
+
+    /// `count` identity files (path, text), each granted a privileged role
+    /// approved by the identity itself, with a manager that does not exist:
+    /// several findings each, some with related locations in the role file.
+    pub(crate) fn people_holding_admin(count: usize) -> Vec<(String, String)> {
+        (0..count)
+            .map(|n| {
+                let text = format!(
+                    "apiVersion: rolelint/v1\nkind: Identity\nid: p{n}\nmanager: p{n}x\n\
+                     grants:\n  - role: admin\n    approved_by: p{n}\n"
+                );
+                (format!("people/p{n:04}.yaml"), text)
+            })
+            .collect()
+    }
+
+    /// `people` and the role file they point into, as [`analysed`] takes them.
+    pub(crate) fn with_roles(people: &[(String, String)]) -> Vec<(&str, &str)> {
+        const ROLES: &str = "apiVersion: rolelint/v1\nkind: Role\nid: admin\nprivileged: true\n\
+                             permissions: [app:x]\n";
+        let mut files = vec![("roles.yaml", ROLES)];
+        files.extend(
+            people
+                .iter()
+                .map(|(path, text)| (path.as_str(), text.as_str())),
+        );
+        files
+    }
 }
 
 #[cfg(test)]

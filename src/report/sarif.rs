@@ -658,23 +658,8 @@ mod tests {
     fn results_built_in_parallel_windows_keep_the_findings_order() {
         // More findings than a window, in many files, with related
         // locations in the role file.
-        let roles = "apiVersion: rolelint/v1\nkind: Role\nid: admin\nprivileged: true\n\
-                     permissions: [app:x]\n";
-        let people: Vec<(String, String)> = (0..3000)
-            .map(|n| {
-                let text = format!(
-                    "apiVersion: rolelint/v1\nkind: Identity\nid: p{n}\nmanager: p{n}x\n\
-                     grants:\n  - role: admin\n    approved_by: p{n}\n"
-                );
-                (format!("people/p{n:04}.yaml"), text)
-            })
-            .collect();
-        let mut files: Vec<(&str, &str)> = vec![("roles.yaml", roles)];
-        files.extend(
-            people
-                .iter()
-                .map(|(path, text)| (path.as_str(), text.as_str())),
-        );
+        let people = crate::report::test_support::people_holding_admin(3000);
+        let files = crate::report::test_support::with_roles(&people);
         let (catalogue, outcome) = crate::report::test_support::analysed(&files);
         assert!(
             outcome.findings.len() > 2 * RESULTS_WINDOW,
