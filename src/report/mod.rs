@@ -197,6 +197,19 @@ pub fn not_listed_line(not_listed: usize, limit: usize) -> String {
 /// Replaces control characters (ANSI escapes included) so that text from the
 /// catalogue cannot move the cursor, recolour or rewrite a terminal or log.
 pub fn neutralise_controls(text: &str) -> String {
+    // Printable ASCII, nearly all text, is left as it is: one pass over the
+    // bytes instead of a character-by-character rebuild.
+    if text
+        .bytes()
+        .all(|byte| matches!(byte, b' '..=b'~' | b'\n' | b'\t'))
+    {
+        return text.to_owned();
+    }
+    neutralise_each(text)
+}
+
+/// [`neutralise_controls`] character by character.
+fn neutralise_each(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\n' | '\t' => c,
@@ -218,6 +231,9 @@ pub fn neutralise_controls(text: &str) -> String {
 /// and line breaks and tabs made spaces, so a value cannot start a line of
 /// its own (a forged finding, or a `::command` a CI runner would obey).
 pub fn one_line(text: &str) -> String {
+    if text.bytes().all(|byte| matches!(byte, b' '..=b'~')) {
+        return text.to_owned();
+    }
     neutralise_controls(text).replace(['\n', '\t'], " ")
 }
 
@@ -324,7 +340,7 @@ pub(crate) mod test_support {
 mod tests {
     use super::{
         CACHED_BYTES, FileId, RecentFiles, escape_markdown, inert_lines, neutralise_controls,
-        one_line,
+        neutralise_each, one_line,
     };
     use std::sync::Arc;
 
@@ -420,6 +436,27 @@ mod tests {
             "error: bad `x\n↳   ::add-mask::y`\n↳ ::error::z\u{241b}"
         );
         assert_eq!(inert_lines("a\n  b"), "a\n  b");
+    }
+
+    #[test]
+    fn printable_ascii_is_left_as_it_is_as_the_character_rules_would() {
+        let mut characters: Vec<char> = (0u8..=0x7f).map(char::from).collect();
+        characters.extend(['\u{80}', '\u{9b}', 'é', '\u{2028}', '\u{202e}', '日']);
+        for a in &characters {
+            for b in &characters {
+                let text = format!("x{a}{b}y");
+                assert_eq!(
+                    neutralise_controls(&text),
+                    neutralise_each(&text),
+                    "{text:?}"
+                );
+                assert_eq!(
+                    one_line(&text),
+                    neutralise_each(&text).replace(['\n', '\t'], " "),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
