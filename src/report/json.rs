@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Report;
+use super::{Report, write_pretty};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 
 #[derive(Serialize)]
@@ -161,106 +161,6 @@ fn write_findings(report: &Report, out: &mut impl Write) -> io::Result<()> {
     out.write_all(b"\n  ]")
 }
 
-/// Writes `value` as `serde_json`'s pretty printer (two spaces a level)
-/// does when the value sits `depth` levels deep in the document.
-fn write_pretty(out: &mut impl Write, value: &impl Serialize, depth: usize) -> io::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(out, Pretty::at(depth));
-    value.serialize(&mut serializer).map_err(io::Error::from)
-}
-
-/// The pretty printer's layout, starting at a given depth: what
-/// `serde_json::ser::PrettyFormatter` writes, which cannot start deeper
-/// than the top level (the tests compare the two).
-struct Pretty {
-    depth: usize,
-    /// Whether the innermost open array or object has an element yet.
-    has_value: bool,
-}
-
-impl Pretty {
-    fn at(depth: usize) -> Pretty {
-        Pretty {
-            depth,
-            has_value: false,
-        }
-    }
-
-    fn open(&mut self, writer: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(bracket)
-    }
-
-    fn close(&mut self, writer: &mut (impl Write + ?Sized), bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.new_line(writer, b"\n")?;
-        }
-        writer.write_all(bracket)
-    }
-
-    /// A line break (after a comma unless `first`) and the indentation.
-    fn element(&mut self, writer: &mut (impl Write + ?Sized), first: bool) -> io::Result<()> {
-        self.new_line(writer, if first { b"\n" } else { b",\n" })
-    }
-
-    fn new_line(&self, writer: &mut (impl Write + ?Sized), separator: &[u8]) -> io::Result<()> {
-        writer.write_all(separator)?;
-        for _ in 0..self.depth {
-            writer.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.open(writer, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.close(writer, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.element(writer, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.open(writer, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.close(writer, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.element(writer, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,21 +226,5 @@ mod tests {
         let rendered = render(&report);
         assert!(rendered.contains("\"findings\": [],"), "{rendered}");
         assert_eq!(rendered, reference(&report));
-    }
-
-    #[test]
-    fn the_layout_at_depth_zero_is_serde_jsons_pretty_layout() {
-        let value = serde_json::json!({
-            "empty object": {},
-            "empty list": [],
-            "nested": [[1, [2, {}]], {"a": [], "b": {"c": null}}],
-            "text": "two\nlines \"quoted\"",
-        });
-        let mut bytes = Vec::new();
-        write_pretty(&mut bytes, &value, 0).unwrap();
-        assert_eq!(
-            String::from_utf8(bytes).unwrap(),
-            serde_json::to_string_pretty(&value).unwrap()
-        );
     }
 }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::URI_PATH;
 use serde::Serialize;
 
-use super::{Report, SourceCache};
+use super::{Report, SourceCache, write_pretty};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Span;
 use crate::rules::{RULES, RuleMeta};
@@ -48,22 +48,34 @@ const CHAIN_RULES: &[&str] = &[
 ];
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run<R>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run<R> {
     tool: Tool,
     invocations: [Invocation; 1],
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     column_kind: &'static str,
-    results: Results<'a>,
+    /// [`EmptyResults`] as [`write`] serializes the log; the tests serialize
+    /// [`Results`] in its place, in one piece, to compare.
+    results: R,
     properties: RunProperties,
+}
+
+/// The results array of the log as [`write`] serializes it: empty, for the
+/// results, rendered in parallel, to be put in.
+struct EmptyResults;
+
+impl Serialize for EmptyResults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(std::iter::empty::<()>())
+    }
 }
 
 #[derive(Serialize)]
@@ -308,13 +320,17 @@ fn rule_descriptor(meta: &RuleMeta) -> RuleDescriptor {
 /// `[text](target)` in a message as a link, so literal brackets (and the
 /// backslash that escapes them) are escaped with a backslash (SARIF 3.11.6).
 fn escape_message(text: &str) -> String {
+    // Copied a stretch at a time: most messages have no bracket at all.
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '[' | ']') {
-            out.push('\\');
-        }
-        out.push(c);
+    let mut rest = text;
+    while let Some(index) = memchr::memchr3(b'\\', b'[', b']', rest.as_bytes()) {
+        out.push_str(&rest[..index]);
+        out.push('\\');
+        // The character found is one byte (ASCII).
+        out.push_str(&rest[index..=index]);
+        rest = &rest[index + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -548,6 +564,45 @@ impl Results<'_> {
     }
 }
 
+impl Results<'_> {
+    /// The elements of the results array and its closing bracket, as the
+    /// pretty printer writes them at depth 4 (an empty array is `[]`): a
+    /// window of findings at a time, each batch built and serialized on the
+    /// thread pool, then written in order.
+    fn write_elements(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let findings = self.report.findings;
+        if findings.is_empty() {
+            return out.write_all(b"]");
+        }
+        let mut first = true;
+        for (window, fingerprints) in findings
+            .chunks(RESULTS_WINDOW)
+            .zip(self.fingerprints.chunks(RESULTS_WINDOW))
+        {
+            let batches: Vec<std::io::Result<Vec<u8>>> = window
+                .par_chunks(RESULTS_BATCH)
+                .zip(fingerprints.par_chunks(RESULTS_BATCH))
+                .map(|(findings, fingerprints)| {
+                    let mut bytes = Vec::new();
+                    for result in self.batch(findings, fingerprints) {
+                        bytes.extend_from_slice(b",\n        ");
+                        write_pretty(&mut bytes, &result, 4)?;
+                    }
+                    Ok(bytes)
+                })
+                .collect();
+            for bytes in batches {
+                let bytes = bytes?;
+                // Every element was written after a comma; the first has none.
+                let skip = usize::from(std::mem::take(&mut first));
+                out.write_all(&bytes[skip..])?;
+            }
+        }
+        out.write_all(b"\n      ]")
+    }
+}
+
+#[cfg(test)]
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
@@ -598,12 +653,39 @@ pub fn render(report: &Report) -> String {
 /// Writes what [`render`] returns into `out` (give it a buffered writer),
 /// streaming the results.
 pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    let rule_indexes: HashMap<&'static str, usize> = RULES
-        .iter()
-        .enumerate()
-        .map(|(index, rule)| (rule.meta().code, index))
-        .collect();
-    let log = Log {
+    let mut skeleton = Vec::new();
+    serde_json::to_writer_pretty(&mut skeleton, &log(report, EmptyResults))
+        .map_err(std::io::Error::from)?;
+    // The key appears once in the log, and catalogue text cannot forge it:
+    // a quote inside a string is escaped.
+    const EMPTY_RESULTS: &[u8] = b"\"results\": []";
+    let Some(at) = memchr::memmem::find(&skeleton, EMPTY_RESULTS) else {
+        return Err(std::io::Error::other("the SARIF log has no results array"));
+    };
+    let (head, tail) = skeleton.split_at(at + EMPTY_RESULTS.len() - 1);
+    out.write_all(head)?;
+    results(report).write_elements(out)?;
+    // The tail starts with the placeholder's closing bracket.
+    out.write_all(&tail[1..])?;
+    out.write_all(b"\n")
+}
+
+fn results<'a>(report: &'a Report<'a>) -> Results<'a> {
+    Results {
+        report,
+        sources: SourceCache::new(report.sources),
+        rule_indexes: RULES
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| (rule.meta().code, index))
+            .collect(),
+        fingerprints: fingerprints(report),
+    }
+}
+
+/// The log around the results.
+fn log<R>(report: &Report, results: R) -> Log<R> {
+    Log {
         schema: SARIF_SCHEMA,
         version: SARIF_VERSION,
         runs: [Run {
@@ -630,12 +712,7 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
                 },
             )]),
             column_kind: "unicodeCodePoints",
-            results: Results {
-                report,
-                sources: SourceCache::new(report.sources),
-                rule_indexes,
-                fingerprints: fingerprints(report),
-            },
+            results,
             properties: RunProperties {
                 now: report.now.to_string(),
                 files: report.files,
@@ -643,16 +720,36 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
                 suppressed: report.suppressed,
             },
         }],
-    };
-    // Plain structs of strings and numbers: only the writer can fail.
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::FileId;
+
+    /// The log as `serde_json` pretty-prints it in one piece, results
+    /// included: what [`write`] must produce.
+    fn reference(report: &Report) -> String {
+        serde_json::to_string_pretty(&log(report, results(report))).unwrap() + "\n"
+    }
+
+    #[test]
+    fn results_rendered_in_parallel_make_the_pretty_printed_log() {
+        let people = crate::report::test_support::people_holding_admin(1500);
+        let files = crate::report::test_support::with_roles(&people);
+        let (catalogue, outcome) = crate::report::test_support::analysed(&files);
+        assert!(outcome.findings.len() > RESULTS_WINDOW);
+        let report = crate::report::test_support::report(&catalogue, &outcome);
+        assert_eq!(render(&report), reference(&report));
+        let without = Report {
+            findings: &[],
+            ..crate::report::test_support::report(&catalogue, &outcome)
+        };
+        let rendered = render(&without);
+        assert!(rendered.contains("\"results\": [],"), "{rendered}");
+        assert_eq!(rendered, reference(&without));
+    }
 
     #[test]
     fn results_built_in_parallel_windows_keep_the_findings_order() {
@@ -727,6 +824,16 @@ mod tests {
             "access/a%20b/c%3Ad%2C%C3%A9.yaml"
         );
         assert_eq!(escape_message(r"[x](https://e) \"), r"\[x\](https://e) \\");
+        for text in ["", "plain", "]]", "é[ü]\\日", "[a][b](c)\\"] {
+            let by_character: String = text
+                .chars()
+                .flat_map(|c| match c {
+                    '\\' | '[' | ']' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            assert_eq!(escape_message(text), by_character, "{text}");
+        }
     }
 
     #[test]
