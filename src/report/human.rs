@@ -412,6 +412,7 @@ pub fn summary(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FileId;
 
     fn texts(line: &str, separator: textwrap::WordSeparator) -> Vec<(String, String)> {
         separator
@@ -462,7 +463,6 @@ mod tests {
             }
         }
     }
-    use crate::model::FileId;
 
     fn span_at(text: &str, needle: &str) -> Span {
         let offset = text.find(needle).unwrap();

@@ -537,7 +537,7 @@ fn result(
 const RESULTS_BATCH: usize = 128;
 const RESULTS_WINDOW: usize = 4096;
 
-/// The results, built when serialized: a window of findings at a time, in
+/// The results, built and serialized a window of findings at a time, in
 /// batches on the thread pool (each reading its own files), then written in
 /// order; so the whole list never is in memory at once.
 struct Results<'a> {
@@ -562,9 +562,7 @@ impl Results<'_> {
             })
             .collect()
     }
-}
 
-impl Results<'_> {
     /// The elements of the results array and its closing bracket, as the
     /// pretty printer writes them at depth 4 (an empty array is `[]`): a
     /// window of findings at a time, each batch built and serialized on the
