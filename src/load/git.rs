@@ -347,12 +347,8 @@ fn clean_path(path: &str) -> Option<String> {
 }
 
 fn is_yaml(path: &str) -> bool {
-    matches!(
-        Path::new(path)
-            .extension()
-            .and_then(|extension| extension.to_str()),
-        Some("yaml" | "yml")
-    )
+    let name = path.rsplit('/').next().unwrap_or(path);
+    super::discover::is_yaml_name(name.as_bytes())
 }
 
 /// The `exclude` globs, matched like the work-tree walk matches them:
