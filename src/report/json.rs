@@ -2,10 +2,9 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Report, write_pretty};
+use super::{EmptyArray, Report, write_with_array};
 use crate::diagnostic::{Diagnostic, ObjectRef, Severity};
 
 #[derive(Serialize)]
@@ -91,22 +90,43 @@ pub fn render(report: &Report) -> String {
 }
 
 /// Writes the report as [`render`] does, streaming into `out` (give it a
-/// buffered writer).
-///
-/// The document is what `serde_json::to_writer_pretty` writes for
-/// `{version, tool, now, findings, summary}` (the tests compare them byte
-/// for byte), but the findings, which are nearly all of it, are rendered in
-/// parallel, a window of batches at a time, and written in order.
+/// buffered writer): the findings, nearly all of the document, are
+/// serialized on the thread pool a window at a time and written in order.
 pub fn write(report: &Report, out: &mut impl Write) -> io::Result<()> {
-    out.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
-    write_pretty(out, &TOOL, 1)?;
-    out.write_all(b",\n  \"now\": ")?;
-    serde_json::to_writer(&mut *out, &report.now.to_string()).map_err(io::Error::from)?;
-    out.write_all(b",\n  \"findings\": [")?;
-    write_findings(report, out)?;
-    out.write_all(b",\n  \"summary\": ")?;
-    write_pretty(out, &summary(report), 1)?;
-    out.write_all(b"\n}\n")
+    let findings = report.findings;
+    write_with_array(
+        out,
+        &output(report, EmptyArray),
+        "findings",
+        findings.len(),
+        (BATCH, WINDOW),
+        |range| {
+            findings[range]
+                .iter()
+                .map(|diagnostic| finding(report, diagnostic))
+                .collect()
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct Output<F> {
+    version: u32,
+    tool: Tool,
+    now: String,
+    findings: F,
+    summary: Summary,
+}
+
+/// The document around the findings.
+fn output<F>(report: &Report, findings: F) -> Output<F> {
+    Output {
+        version: 1,
+        tool: TOOL,
+        now: report.now.to_string(),
+        findings,
+        summary: summary(report),
+    }
 }
 
 fn summary(report: &Report) -> Summary {
@@ -121,45 +141,11 @@ fn summary(report: &Report) -> Summary {
     }
 }
 
-/// Findings rendered by one task: enough that a task outweighs its
+/// Findings serialized by one task: enough that a task outweighs its
 /// scheduling, few enough that a window of them stays small in memory.
 const BATCH: usize = 1024;
-/// Batches rendered at once before they are written.
-const WINDOW: usize = 16;
-
-/// The elements of the findings array and its closing bracket, as the pretty
-/// printer writes them at depth 2 (an empty array is `[]`).
-fn write_findings(report: &Report, out: &mut impl Write) -> io::Result<()> {
-    if report.findings.is_empty() {
-        return out.write_all(b"]");
-    }
-    let batches: Vec<(usize, &[Diagnostic])> = report
-        .findings
-        .chunks(BATCH)
-        .enumerate()
-        .map(|(index, batch)| (index * BATCH, batch))
-        .collect();
-    for window in batches.chunks(WINDOW) {
-        let rendered: Vec<io::Result<Vec<u8>>> = window
-            .par_iter()
-            .map(|&(first, batch)| {
-                let mut bytes = Vec::with_capacity(batch.len() * 1024);
-                for (index, diagnostic) in (first..).zip(batch) {
-                    if index > 0 {
-                        bytes.push(b',');
-                    }
-                    bytes.extend_from_slice(b"\n    ");
-                    write_pretty(&mut bytes, &finding(report, diagnostic), 2)?;
-                }
-                Ok(bytes)
-            })
-            .collect();
-        for bytes in rendered {
-            out.write_all(&bytes?)?;
-        }
-    }
-    out.write_all(b"\n  ]")
-}
+/// Findings serialized before they are written.
+const WINDOW: usize = 16 * BATCH;
 
 #[cfg(test)]
 mod tests {
@@ -169,26 +155,12 @@ mod tests {
     /// The document as `serde_json` pretty-prints it in one piece: what
     /// [`write`] must produce.
     fn reference(report: &Report) -> String {
-        #[derive(Serialize)]
-        struct Output<'a> {
-            version: u32,
-            tool: Tool,
-            now: String,
-            findings: Vec<Finding<'a>>,
-            summary: Summary,
-        }
-        let output = Output {
-            version: 1,
-            tool: TOOL,
-            now: report.now.to_string(),
-            findings: report
-                .findings
-                .iter()
-                .map(|diagnostic| finding(report, diagnostic))
-                .collect(),
-            summary: summary(report),
-        };
-        serde_json::to_string_pretty(&output).unwrap() + "\n"
+        let findings: Vec<Finding> = report
+            .findings
+            .iter()
+            .map(|diagnostic| finding(report, diagnostic))
+            .collect();
+        serde_json::to_string_pretty(&output(report, findings)).unwrap() + "\n"
     }
 
     #[test]
@@ -198,7 +170,7 @@ mod tests {
         let files = with_roles(&people);
         let (catalogue, outcome) = analysed(&files);
         assert!(
-            outcome.findings.len() > BATCH * WINDOW,
+            outcome.findings.len() > WINDOW,
             "{}",
             outcome.findings.len()
         );

@@ -14,6 +14,7 @@ use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -281,6 +282,81 @@ pub fn escape_markdown(text: &str) -> String {
         }
     }
     out
+}
+
+/// Where [`write_with_array`] puts an array's elements: serialized as `[]`.
+pub(crate) struct EmptyArray;
+
+impl Serialize for EmptyArray {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(std::iter::empty::<()>())
+    }
+}
+
+/// Writes `document` and a newline as `serde_json`'s pretty printer writes
+/// them, but with the `count` elements of its array under `key` (an
+/// [`EmptyArray`] in `document`, the only key of that name) serialized on
+/// the thread pool: `values(range)` gives the elements in `range`, `batch`
+/// of them a task, and `window` elements are serialized before they are
+/// written, in order, so the whole array is never in memory at once.
+pub(crate) fn write_with_array<V: Serialize>(
+    out: &mut impl Write,
+    document: &impl Serialize,
+    key: &str,
+    count: usize,
+    (batch, window): (usize, usize),
+    values: impl Fn(std::ops::Range<usize>) -> Vec<V> + Sync,
+) -> io::Result<()> {
+    let skeleton = serde_json::to_vec_pretty(document).map_err(io::Error::from)?;
+    // Catalogue text cannot forge the marker: a quote in a string is escaped.
+    let marker = format!("\"{key}\": []");
+    let Some(at) = memchr::memmem::find(&skeleton, marker.as_bytes()) else {
+        return Err(io::Error::other(format!(
+            "the document has no `{key}` array"
+        )));
+    };
+    let line_start = skeleton[..at]
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    // The key's indentation gives the array's depth; its elements are one
+    // level deeper.
+    let indent = at - line_start;
+    let (head, tail) = skeleton.split_at(at + marker.len() - 1);
+    out.write_all(head)?;
+    if count > 0 {
+        let element_start = format!(",\n{}", " ".repeat(indent + 2));
+        let batch = batch.max(1);
+        let ranges: Vec<std::ops::Range<usize>> = (0..count)
+            .step_by(batch)
+            .map(|start| start..(start + batch).min(count))
+            .collect();
+        let mut first = true;
+        for window in ranges.chunks((window / batch).max(1)) {
+            let rendered: Vec<io::Result<Vec<u8>>> = window
+                .par_iter()
+                .map(|range| {
+                    let mut bytes = Vec::new();
+                    for value in values(range.clone()) {
+                        bytes.extend_from_slice(element_start.as_bytes());
+                        write_pretty(&mut bytes, &value, indent / 2 + 1)?;
+                    }
+                    Ok(bytes)
+                })
+                .collect();
+            for bytes in rendered {
+                let bytes = bytes?;
+                // Every element was written after a comma; the first has none.
+                let skip = usize::from(std::mem::take(&mut first));
+                out.write_all(&bytes[skip..])?;
+            }
+        }
+        out.write_all(b"\n")?;
+        out.write_all(&head[line_start..line_start + indent])?;
+    }
+    // The tail starts with the placeholder's closing bracket.
+    out.write_all(tail)?;
+    out.write_all(b"\n")
 }
 
 /// Writes `value` as `serde_json`'s pretty printer (two spaces a level)

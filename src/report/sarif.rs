@@ -10,12 +10,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use percent_encoding::utf8_percent_encode;
-use rayon::prelude::*;
 
 use super::URI_PATH;
 use serde::Serialize;
 
-use super::{Report, SourceCache, write_pretty};
+use super::{EmptyArray, Report, SourceCache, write_with_array};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Span;
 use crate::rules::{RULES, RuleMeta};
@@ -62,20 +61,10 @@ struct Run<R> {
     invocations: [Invocation; 1],
     original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     column_kind: &'static str,
-    /// [`EmptyResults`] as [`write`] serializes the log; the tests serialize
-    /// [`Results`] in its place, in one piece, to compare.
+    /// An [`EmptyArray`] as [`write`] serializes the log; the tests
+    /// serialize [`Results`] in its place, in one piece, to compare.
     results: R,
     properties: RunProperties,
-}
-
-/// The results array of the log as [`write`] serializes it: empty, for the
-/// results, rendered in parallel, to be put in.
-struct EmptyResults;
-
-impl Serialize for EmptyResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(std::iter::empty::<()>())
-    }
 }
 
 #[derive(Serialize)]
@@ -537,9 +526,9 @@ fn result(
 const RESULTS_BATCH: usize = 128;
 const RESULTS_WINDOW: usize = 4096;
 
-/// The results, built and serialized a window of findings at a time, in
-/// batches on the thread pool (each reading its own files), then written in
-/// order; so the whole list never is in memory at once.
+/// What building results needs. [`write`] builds and serializes them a
+/// batch at a time on the thread pool (each batch reading its own files), a
+/// window at a time, so the whole list is never in memory at once.
 struct Results<'a> {
     report: &'a Report<'a>,
     sources: SourceCache<'a>,
@@ -562,64 +551,13 @@ impl Results<'_> {
             })
             .collect()
     }
-
-    /// The elements of the results array and its closing bracket, as the
-    /// pretty printer writes them at depth 4 (an empty array is `[]`): a
-    /// window of findings at a time, each batch built and serialized on the
-    /// thread pool, then written in order.
-    fn write_elements(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let findings = self.report.findings;
-        if findings.is_empty() {
-            return out.write_all(b"]");
-        }
-        let mut first = true;
-        for (window, fingerprints) in findings
-            .chunks(RESULTS_WINDOW)
-            .zip(self.fingerprints.chunks(RESULTS_WINDOW))
-        {
-            let batches: Vec<std::io::Result<Vec<u8>>> = window
-                .par_chunks(RESULTS_BATCH)
-                .zip(fingerprints.par_chunks(RESULTS_BATCH))
-                .map(|(findings, fingerprints)| {
-                    let mut bytes = Vec::new();
-                    for result in self.batch(findings, fingerprints) {
-                        bytes.extend_from_slice(b",\n        ");
-                        write_pretty(&mut bytes, &result, 4)?;
-                    }
-                    Ok(bytes)
-                })
-                .collect();
-            for bytes in batches {
-                let bytes = bytes?;
-                // Every element was written after a comma; the first has none.
-                let skip = usize::from(std::mem::take(&mut first));
-                out.write_all(&bytes[skip..])?;
-            }
-        }
-        out.write_all(b"\n      ]")
-    }
 }
 
+/// All results in one piece: the tests' reference for [`write`].
 #[cfg(test)]
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let findings = self.report.findings;
-        let mut seq = serializer.serialize_seq(Some(findings.len()))?;
-        for (window, fingerprints) in findings
-            .chunks(RESULTS_WINDOW)
-            .zip(self.fingerprints.chunks(RESULTS_WINDOW))
-        {
-            let batches: Vec<Vec<SarifResult>> = window
-                .par_chunks(RESULTS_BATCH)
-                .zip(fingerprints.par_chunks(RESULTS_BATCH))
-                .map(|(findings, fingerprints)| self.batch(findings, fingerprints))
-                .collect();
-            for result in batches.iter().flatten() {
-                seq.serialize_element(result)?;
-            }
-        }
-        seq.end()
+        serializer.collect_seq(self.batch(self.report.findings, &self.fingerprints))
     }
 }
 
@@ -651,21 +589,20 @@ pub fn render(report: &Report) -> String {
 /// Writes what [`render`] returns into `out` (give it a buffered writer),
 /// streaming the results.
 pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
-    let mut skeleton = Vec::new();
-    serde_json::to_writer_pretty(&mut skeleton, &log(report, EmptyResults))
-        .map_err(std::io::Error::from)?;
-    // The key appears once in the log, and catalogue text cannot forge it:
-    // a quote inside a string is escaped.
-    const EMPTY_RESULTS: &[u8] = b"\"results\": []";
-    let Some(at) = memchr::memmem::find(&skeleton, EMPTY_RESULTS) else {
-        return Err(std::io::Error::other("the SARIF log has no results array"));
-    };
-    let (head, tail) = skeleton.split_at(at + EMPTY_RESULTS.len() - 1);
-    out.write_all(head)?;
-    results(report).write_elements(out)?;
-    // The tail starts with the placeholder's closing bracket.
-    out.write_all(&tail[1..])?;
-    out.write_all(b"\n")
+    let results = results(report);
+    write_with_array(
+        out,
+        &log(report, EmptyArray),
+        "results",
+        report.findings.len(),
+        (RESULTS_BATCH, RESULTS_WINDOW),
+        |range| {
+            results.batch(
+                &report.findings[range.clone()],
+                &results.fingerprints[range],
+            )
+        },
+    )
 }
 
 fn results<'a>(report: &'a Report<'a>) -> Results<'a> {
