@@ -205,7 +205,7 @@ fn is_yaml(path: &Path) -> bool {
 /// the name (`.yaml` is a hidden file without an extension).
 pub(super) fn is_yaml_name(name: &[u8]) -> bool {
     match name.iter().rposition(|&byte| byte == b'.') {
-        Some(dot) if dot > 0 && name != b".." => matches!(&name[dot + 1..], b"yaml" | b"yml"),
+        Some(dot) if dot > 0 => matches!(&name[dot + 1..], b"yaml" | b"yml"),
         _ => false,
     }
 }
