@@ -18,7 +18,6 @@
 //! of CHUNK_FILES files)
 //! ```
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -35,9 +34,9 @@ use super::yaml::YamlLimits;
 use crate::diagnostic::{Diagnostic, ObjectRef, Related, Severity};
 use crate::model::{
     Action, Application, AppliesTo, Approver, Credential, CredentialType, Criticality, Date,
-    FileId, Grant, Id, Identity, IdentityStatus, IdentityType, Object, Origin, PermissionDecl,
-    PermissionRef, Playbook, Principal, Review, Role, SodItem, SodRule, Span, Spanned, Step,
-    Suppression, Team, Trigger,
+    FileId, Grant, Id, Identity, IdentityStatus, IdentityType, Labels, Object, Origin,
+    PermissionDecl, PermissionRef, Playbook, Principal, Review, Role, SodItem, SodRule, Span,
+    Spanned, Step, Suppression, Team, Trigger,
 };
 
 /// Chooses the cache directory, as `--cache-dir` does.
@@ -46,7 +45,7 @@ pub const DIR_VAR: &str = "ROLELINT_CACHE_DIR";
 const MAGIC: &[u8; 8] = b"RLCACHE\0";
 /// Bump on any change of the layout or of the types below (including a new
 /// major version of `bitcode`, whose encoding may change between them).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const PREFIX_LEN: usize = MAGIC.len() + 4 + 4;
 
 /// Whether to cache, and where: what the command line and environment say.
@@ -647,7 +646,6 @@ as_is!(
     String,
     bool,
     u32,
-    BTreeMap<String, String>,
     Id,
     PermissionRef,
     Principal,
@@ -849,7 +847,21 @@ macro_rules! mirror_struct {
 type CachedId = CachedSpanned<Id>;
 type CachedOwner = Option<CachedSpanned<Principal>>;
 type CachedDay = Option<CachedSpanned<CachedDate>>;
-type Labels = BTreeMap<String, String>;
+
+/// Labels as their pairs, restored through [`Labels::from_pairs`], so they
+/// are in name order whatever the cache holds.
+#[derive(Encode, Decode)]
+struct CachedLabels(Vec<(String, String)>);
+
+impl Mirror for CachedLabels {
+    type Model = Labels;
+    fn store(model: &Labels) -> Option<Self> {
+        Some(CachedLabels(model.pairs().to_vec()))
+    }
+    fn restore(self, _: FileId) -> Option<Labels> {
+        Some(Labels::from_pairs(self.0))
+    }
+}
 
 mirror_struct! {
     Suppression => CachedSuppression {
@@ -865,7 +877,7 @@ mirror_struct! {
         owner: CachedOwner,
         criticality: Criticality,
         permissions: Vec<CachedPermissionDecl>,
-        labels: Labels,
+        labels: CachedLabels,
         suppress: Vec<CachedSuppression>,
         origin: CachedOrigin,
     }
@@ -886,7 +898,7 @@ mirror_struct! {
         requires_mfa: CachedSpanned<bool>,
         max_grant_days: Option<CachedSpanned<u32>>,
         review: Option<CachedReview>,
-        labels: Labels,
+        labels: CachedLabels,
         suppress: Vec<CachedSuppression>,
         origin: CachedOrigin,
     }
@@ -907,7 +919,7 @@ mirror_struct! {
         owner: CachedOwner,
         credentials: Vec<CachedCredential>,
         grants: Vec<CachedGrant>,
-        labels: Labels,
+        labels: CachedLabels,
         suppress: Vec<CachedSuppression>,
         origin: CachedOrigin,
     }
@@ -935,7 +947,7 @@ mirror_struct! {
         name: Option<String>,
         owner: CachedOwner,
         members: Vec<CachedId>,
-        labels: Labels,
+        labels: CachedLabels,
         suppress: Vec<CachedSuppression>,
         origin: CachedOrigin,
     }
@@ -947,7 +959,7 @@ mirror_struct! {
         trigger: CachedSpanned<Trigger>,
         applies_to: Option<CachedAppliesTo>,
         steps: Vec<CachedStep>,
-        labels: Labels,
+        labels: CachedLabels,
         suppress: Vec<CachedSuppression>,
         origin: CachedOrigin,
     }
@@ -970,7 +982,7 @@ mirror_struct! {
         description: Option<String>,
         owner: CachedOwner,
         sides: Vec<Vec<CachedSpanned<SodItem>>>,
-        labels: Labels,
+        labels: CachedLabels,
         suppress: Vec<CachedSuppression>,
         origin: CachedOrigin,
     }
@@ -995,7 +1007,7 @@ impl Mirror for CachedObject {
     fn store(model: &Object) -> Option<Self> {
         Some(match model {
             Object::Application(o) => CachedObject::Application(Mirror::store(o)?),
-            Object::Role(o) => CachedObject::Role(Mirror::store(o)?),
+            Object::Role(o) => CachedObject::Role(Mirror::store(&**o)?),
             Object::Identity(o) => CachedObject::Identity(Mirror::store(o)?),
             Object::Team(o) => CachedObject::Team(Mirror::store(o)?),
             Object::Playbook(o) => CachedObject::Playbook(Mirror::store(o)?),
@@ -1005,7 +1017,7 @@ impl Mirror for CachedObject {
     fn restore(self, file: FileId) -> Option<Object> {
         Some(match self {
             CachedObject::Application(o) => Object::Application(o.restore(file)?),
-            CachedObject::Role(o) => Object::Role(o.restore(file)?),
+            CachedObject::Role(o) => Object::Role(Box::new(o.restore(file)?)),
             CachedObject::Identity(o) => Object::Identity(o.restore(file)?),
             CachedObject::Team(o) => Object::Team(o.restore(file)?),
             CachedObject::Playbook(o) => Object::Playbook(o.restore(file)?),

@@ -6,7 +6,7 @@
 //! duplicate keys, missing fields and malformed values. A document with any
 //! problem yields no object; its problems become `schema/invalid-document`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Display;
 
 use super::yaml::{DocumentSlice, Location, Node, Value};
@@ -335,17 +335,17 @@ fn list<'n, T>(
 
 fn labels(cx: &mut Decoder, node: &Node) -> Labels {
     let Some(mut map) = fields(cx, node, "labels") else {
-        return Labels::new();
+        return Labels::default();
     };
-    let mut labels = BTreeMap::new();
+    let mut pairs = Vec::with_capacity(map.entries.len());
     for index in 0..map.entries.len() {
         map.taken[index] = true;
         let (name, _, value) = map.entries[index];
         if let Some(value) = string(cx, value) {
-            labels.insert(name.to_owned(), value);
+            pairs.push((name.to_owned(), value));
         }
     }
-    labels
+    Labels::from_pairs(pairs)
 }
 
 // --- documents -----------------------------------------------------------
@@ -382,7 +382,7 @@ pub fn decode_document(cx: &mut Decoder, node: &Node) -> Decoded {
     };
     let object = match kind.map(|kind| kind.value) {
         Some(Kind::Application) => application(cx, &mut doc, origin).map(Object::Application),
-        Some(Kind::Role) => role(cx, &mut doc, origin).map(Object::Role),
+        Some(Kind::Role) => role(cx, &mut doc, origin).map(|role| Object::Role(Box::new(role))),
         Some(Kind::Identity) => identity(cx, &mut doc, origin).map(Object::Identity),
         Some(Kind::Team) => team(cx, &mut doc, origin).map(Object::Team),
         Some(Kind::Playbook) => playbook(cx, &mut doc, origin).map(Object::Playbook),

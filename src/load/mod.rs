@@ -445,7 +445,7 @@ fn assemble_with(
         for object in result.objects {
             match object {
                 Object::Application(o) => catalogue.applications.push(o),
-                Object::Role(o) => catalogue.roles.push(o),
+                Object::Role(o) => catalogue.roles.push(*o),
                 Object::Identity(o) => catalogue.identities.push(o),
                 Object::Team(o) => catalogue.teams.push(o),
                 Object::Playbook(o) => catalogue.playbooks.push(o),

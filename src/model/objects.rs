@@ -99,8 +99,86 @@ pub struct Suppression {
     pub ticket: Option<String>,
 }
 
-/// Fields every kind has besides `apiVersion` and `kind`.
-pub type Labels = BTreeMap<String, String>;
+/// `labels:`, free-form name/value pairs every kind may carry, in name order.
+///
+/// A sorted vector, not a `BTreeMap`: most objects carry one to three labels,
+/// and a map's first node has room for eleven (half a kilobyte per labelled
+/// identity). Serializes, and describes itself in JSON Schema, as the map.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Labels(Vec<(String, String)>);
+
+impl Labels {
+    /// The labels of `pairs`; of pairs with the same name the last counts,
+    /// as in a map built by inserting them in order.
+    pub fn from_pairs(mut pairs: Vec<(String, String)>) -> Labels {
+        if !pairs.is_sorted_by(|a, b| a.0 < b.0) {
+            // Stable: equal names keep their order, so the last is kept below.
+            pairs.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut deduplicated: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+            for pair in pairs {
+                match deduplicated.last_mut() {
+                    Some(last) if last.0 == pair.0 => *last = pair,
+                    _ => deduplicated.push(pair),
+                }
+            }
+            deduplicated.shrink_to_fit();
+            pairs = deduplicated;
+        }
+        Labels(pairs)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let index = self
+            .0
+            .binary_search_by(|(key, _)| key.as_str().cmp(name))
+            .ok()?;
+        Some(self.0[index].1.as_str())
+    }
+
+    /// Name/value pairs in name order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The pairs, for the cache, which restores them with [`Labels::from_pairs`].
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
+impl Serialize for Labels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl JsonSchema for Labels {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <BTreeMap<String, String>>::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        <BTreeMap<String, String>>::schema_id()
+    }
+
+    fn inline_schema() -> bool {
+        <BTreeMap<String, String>>::inline_schema()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <BTreeMap<String, String>>::json_schema(generator)
+    }
+}
 
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -429,10 +507,14 @@ pub struct SodRule {
 }
 
 /// Any catalogue object, as loaded.
+///
+/// Identities are most of a catalogue's objects, so no variant is larger
+/// than an identity: bigger ones are boxed (each file's objects are held in
+/// a vector of these until the catalogue is assembled).
 #[derive(Clone, Debug)]
 pub enum Object {
     Application(Application),
-    Role(Role),
+    Role(Box<Role>),
     Identity(Identity),
     Team(Team),
     Playbook(Playbook),
@@ -483,5 +565,53 @@ impl Object {
             Object::Playbook(o) => &o.id,
             Object::SodRule(o) => &o.id,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn no_kind_of_object_takes_more_room_than_an_identity() {
+        assert!(size_of::<Object>() <= size_of::<Identity>() + 8);
+    }
+
+    #[test]
+    fn labels_are_in_name_order_and_the_last_of_a_name_counts() {
+        let written = [("b", "1"), ("a", "2"), ("b", "3"), ("c", "4"), ("a", "5")];
+        let labels = Labels::from_pairs(pairs(&written));
+        // What a map built by inserting the pairs in order holds.
+        let mut map = BTreeMap::new();
+        for (name, value) in written {
+            map.insert(name, value);
+        }
+        assert_eq!(
+            labels.iter().collect::<Vec<_>>(),
+            map.into_iter().collect::<Vec<_>>()
+        );
+        assert_eq!(labels.get("b"), Some("3"));
+        assert_eq!(labels.get("z"), None);
+        assert_eq!(labels.len(), 3);
+    }
+
+    #[test]
+    fn labels_serialize_and_describe_themselves_as_a_map() {
+        let labels = Labels::from_pairs(pairs(&[("team", "payments"), ("cost-center", "42")]));
+        assert_eq!(
+            serde_json::to_string(&labels).ok().as_deref(),
+            Some(r#"{"cost-center":"42","team":"payments"}"#)
+        );
+        assert_eq!(
+            schemars::schema_for!(Labels),
+            schemars::schema_for!(BTreeMap<String, String>)
+        );
     }
 }
