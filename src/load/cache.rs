@@ -13,12 +13,17 @@
 //! One file per catalogue root:
 //!
 //! ```text
-//! MAGIC (8 bytes) | format (u32 LE) | CRC-32 of the rest (u32 LE)
-//! | index length (u64 LE) | index (bitcode) | blobs (bitcode, one per chunk
-//! of CHUNK_FILES files)
+//! MAGIC (8 bytes) | format (u32 LE) | CRC-32 of the index length and the
+//! index (u32 LE) | index length (u64 LE) | index (bitcode) | blobs (bitcode,
+//! one per chunk of CHUNK_FILES files, each with its CRC-32 in the index)
 //! ```
+//!
+//! A run reads the index, then each chunk it needs on the thread that
+//! decodes it, into a buffer the thread reuses: the file is never in memory
+//! whole, and a damaged chunk costs parsing its files again, not the cache.
 
 use std::ffi::OsStr;
+use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -122,11 +127,19 @@ struct Index {
 struct BlobRange {
     start: u64,
     len: u64,
+    /// CRC-32 of the blob.
+    checksum: u32,
 }
 
 #[derive(Clone, Encode, Decode)]
 pub(super) struct Entry {
     path: String,
+    stored: Stored,
+}
+
+/// Where a file's result is stored, and the stamp of the file it came from.
+#[derive(Clone, Copy, Encode, Decode)]
+struct Stored {
     stamp: Stamp,
     /// The chunk holding the file's result, and its position in the chunk.
     chunk: u32,
@@ -139,66 +152,111 @@ pub(super) struct Entry {
 /// is one call. A changed file costs decoding the rest of its chunk.
 const CHUNK_FILES: usize = 256;
 
-/// A valid cache file as read at the start of the run.
+/// A valid cache file's index, as read at the start of the run; its chunks
+/// are read when they are restored.
 struct Previous {
-    bytes: Vec<u8>,
-    blobs_start: usize,
+    file: File,
+    blobs_start: u64,
     chunks: Vec<BlobRange>,
-    entries: FxHashMap<String, Entry>,
+    entries: FxHashMap<String, Stored>,
 }
 
+/// The prefix and the index length.
+const HEAD_LEN: usize = PREFIX_LEN + 8;
+
 impl Previous {
-    fn parse(bytes: Vec<u8>, header: &Header) -> Option<Previous> {
-        let prefix = bytes.get(..PREFIX_LEN)?;
-        if &prefix[..MAGIC.len()] != MAGIC || read_u32(&prefix[8..12])? != FORMAT {
+    fn read(file: File, header: &Header) -> Option<Previous> {
+        let file_len = file.metadata().ok()?.len();
+        let mut head = [0u8; HEAD_LEN];
+        read_exact_at(&file, &mut head, 0).ok()?;
+        if &head[..MAGIC.len()] != MAGIC || read_u32(&head[8..12])? != FORMAT {
             return None;
         }
-        let body = &bytes[PREFIX_LEN..];
-        if crc32fast::hash(body) != read_u32(&prefix[12..16])? {
+        let index_len = u64::from_le_bytes(head[PREFIX_LEN..].try_into().ok()?);
+        let blobs_start = (HEAD_LEN as u64).checked_add(index_len)?;
+        // Checked before allocating: a damaged length must not ask for
+        // more memory than the file holds.
+        let blobs_len = file_len.checked_sub(blobs_start)?;
+        let mut index = vec![0u8; usize::try_from(index_len).ok()?];
+        read_exact_at(&file, &mut index, HEAD_LEN as u64).ok()?;
+        let mut checksum = crc32fast::Hasher::new();
+        checksum.update(&head[PREFIX_LEN..]);
+        checksum.update(&index);
+        if checksum.finalize() != read_u32(&head[12..16])? {
             return None;
         }
-        let index_len =
-            usize::try_from(u64::from_le_bytes(body.get(..8)?.try_into().ok()?)).ok()?;
-        let index: Index = bitcode::decode(body.get(8..8usize.checked_add(index_len)?)?).ok()?;
+        let index: Index = bitcode::decode(&index).ok()?;
         if index.header != *header {
             return None;
         }
-        let blobs_start = PREFIX_LEN + 8 + index_len;
-        let blobs_len = (bytes.len() - blobs_start) as u64;
         let in_bounds = |range: &BlobRange| {
             range
                 .start
                 .checked_add(range.len)
                 .is_some_and(|end| end <= blobs_len)
+                && usize::try_from(range.len).is_ok()
         };
         let chunk_count = index.chunks.len();
         if !index.chunks.iter().all(in_bounds)
             || !index
                 .files
                 .iter()
-                .all(|entry| (entry.chunk as usize) < chunk_count)
+                .all(|entry| (entry.stored.chunk as usize) < chunk_count)
         {
             return None;
         }
         let entries = index
             .files
             .into_iter()
-            .map(|entry| (entry.path.clone(), entry))
+            .map(|entry| (entry.path, entry.stored))
             .collect();
         Some(Previous {
-            bytes,
+            file,
             blobs_start,
             chunks: index.chunks,
             entries,
         })
     }
 
-    fn blob(&self, chunk: usize) -> &[u8] {
-        // In bounds: checked in `parse`.
+    /// The blob of `chunk`, read into `buffer`; `None` if it cannot be read
+    /// or fails its checksum.
+    fn blob<'b>(&self, chunk: usize, buffer: &'b mut Vec<u8>) -> Option<&'b [u8]> {
+        // In bounds, and the length a usize: checked in `read`.
         let range = self.chunks[chunk];
-        let start = self.blobs_start + range.start as usize;
-        &self.bytes[start..start + range.len as usize]
+        buffer.clear();
+        buffer.resize(range.len as usize, 0);
+        read_exact_at(&self.file, buffer, self.blobs_start + range.start).ok()?;
+        (crc32fast::hash(buffer) == range.checksum).then_some(&buffer[..])
     }
+}
+
+/// Reads exactly `buffer.len()` bytes at `offset`, leaving the file's
+/// position alone, so threads can read chunks of one file at once.
+#[cfg(unix)]
+fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buffer.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buffer, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(read) => {
+                buffer = &mut buffer[read..];
+                offset += read as u64;
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// Elsewhere no cache is read (it is still written).
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(_: &File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 fn read_u32(bytes: &[u8]) -> Option<u32> {
@@ -261,9 +319,9 @@ impl Session {
             "{:08x}.cache",
             crc32fast::hash(root.as_os_str().as_encoded_bytes())
         ));
-        let previous = std::fs::read(&file)
+        let previous = File::open(&file)
             .ok()
-            .and_then(|bytes| Previous::parse(bytes, &header));
+            .and_then(|opened| Previous::read(opened, &header));
         Some(Session {
             file,
             root: root.to_path_buf(),
@@ -329,10 +387,10 @@ impl Session {
         let mut wanted: Vec<Vec<(usize, usize)>> = vec![Vec::new(); previous.chunks.len()];
         for (index, (found, observed)) in found.iter().zip(observed).enumerate() {
             if let Some(observed) = observed
-                && let Some(entry) = previous.entries.get(found.path())
-                && entry.stamp == observed.stamp
+                && let Some(stored) = previous.entries.get(found.path())
+                && stored.stamp == observed.stamp
             {
-                wanted[entry.chunk as usize].push((entry.position as usize, index));
+                wanted[stored.chunk as usize].push((stored.position as usize, index));
             }
         }
         let decoded: Vec<Vec<(usize, FileResult)>> = wanted
@@ -340,9 +398,13 @@ impl Session {
             .enumerate()
             .filter(|(_, files)| !files.is_empty())
             .map(|(chunk, files)| {
-                let Ok(mut cached) = BUFFER.with_borrow_mut(|buffer| {
-                    buffer.decode::<Vec<CachedFile>>(previous.blob(chunk))
-                }) else {
+                let decoded = BLOB.with_borrow_mut(|bytes| {
+                    let blob = previous.blob(chunk, bytes)?;
+                    BUFFER
+                        .with_borrow_mut(|buffer| buffer.decode::<Vec<CachedFile>>(blob))
+                        .ok()
+                });
+                let Some(mut cached) = decoded else {
                     return Vec::new();
                 };
                 files
@@ -437,14 +499,17 @@ impl Session {
             chunks.push(BlobRange {
                 start: blobs_len,
                 len: blob.len() as u64,
+                checksum: crc32fast::hash(blob),
             });
             blobs_len += blob.len() as u64;
             for (position, &(index, stamp)) in chunk_files.iter().enumerate() {
                 files.push(Entry {
                     path: found.get(index).map_or("", Found::path).to_owned(),
-                    stamp,
-                    chunk: u32::try_from(chunk).map_err(std::io::Error::other)?,
-                    position: u32::try_from(position).map_err(std::io::Error::other)?,
+                    stored: Stored {
+                        stamp,
+                        chunk: u32::try_from(chunk).map_err(std::io::Error::other)?,
+                        position: u32::try_from(position).map_err(std::io::Error::other)?,
+                    },
                 });
             }
         }
@@ -454,20 +519,17 @@ impl Session {
             chunks,
         });
         let index_len = (index.len() as u64).to_le_bytes();
-        // The checksum covers everything after the prefix; computed over the
-        // pieces, so the body is never copied into one buffer.
+        // The index's checksum; each chunk's is in the index.
         let mut checksum = crc32fast::Hasher::new();
         checksum.update(&index_len);
         checksum.update(&index);
-        for chunk in &encoded {
-            checksum.update(&chunk.blob);
-        }
 
         let dir = self.file.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
         // Written whole under another name, then renamed over the old one:
-        // a reader sees the old cache or the new one, never a mix. No fsync:
-        // a cache torn by a crash fails its checksum and is rebuilt.
+        // a reader sees the old cache or the new one, never a mix (a reader
+        // holding the old one open reads it to the end). No fsync: a cache
+        // torn by a crash fails its checksums and is rebuilt.
         let mut temporary = tempfile::Builder::new()
             .prefix(TEMPORARY_PREFIX)
             .tempfile_in(dir)?;
@@ -592,6 +654,9 @@ thread_local! {
     /// bitcode builds an encoder and a decoder for the whole type tree on
     /// every call; a buffer per thread keeps them across the chunks.
     static BUFFER: std::cell::RefCell<bitcode::Buffer> = std::cell::RefCell::new(bitcode::Buffer::new());
+    /// The bytes of the chunk being restored: read into the same memory
+    /// chunk after chunk.
+    static BLOB: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 #[derive(Default, Encode, Decode)]
@@ -1224,47 +1289,71 @@ inherits: [not an id]
             header: header.clone(),
             files: vec![Entry {
                 path: "a.yaml".to_owned(),
-                stamp: Stamp {
-                    size: 1,
-                    mtime: 1,
-                    ctime: 1,
-                    inode: 1,
-                    device: 1,
+                stored: Stored {
+                    stamp: Stamp {
+                        size: 1,
+                        mtime: 1,
+                        ctime: 1,
+                        inode: 1,
+                        device: 1,
+                    },
+                    chunk: 0,
+                    position: 0,
                 },
-                chunk: 0,
-                position: 0,
             }],
-            chunks: vec![BlobRange { start: 0, len: 3 }],
+            chunks: vec![BlobRange {
+                start: 0,
+                len: 3,
+                checksum: crc32fast::hash(b"abc"),
+            }],
         });
         let build = |index: &[u8], blobs: &[u8], format: u32| {
-            let mut body = (index.len() as u64).to_le_bytes().to_vec();
-            body.extend_from_slice(index);
-            body.extend_from_slice(blobs);
+            let mut checksummed = (index.len() as u64).to_le_bytes().to_vec();
+            checksummed.extend_from_slice(index);
             let mut bytes = MAGIC.to_vec();
             bytes.extend_from_slice(&format.to_le_bytes());
-            bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-            bytes.extend_from_slice(&body);
+            bytes.extend_from_slice(&crc32fast::hash(&checksummed).to_le_bytes());
+            bytes.extend_from_slice(&checksummed);
+            bytes.extend_from_slice(blobs);
             bytes
         };
+        let dir = tempfile::tempdir().unwrap();
+        let read = |bytes: &[u8], header: &Header| {
+            let path = dir.path().join("cache");
+            std::fs::write(&path, bytes).unwrap();
+            Previous::read(File::open(&path).unwrap(), header)
+        };
+        let chunk_of = |previous: &Previous| {
+            let mut buffer = Vec::new();
+            previous
+                .blob(previous.entries["a.yaml"].chunk as usize, &mut buffer)
+                .map(<[u8]>::to_vec)
+        };
         let good = build(&index, b"abc", FORMAT);
-        let previous = Previous::parse(good.clone(), &header).unwrap();
-        assert_eq!(
-            previous.blob(previous.entries["a.yaml"].chunk as usize),
-            b"abc"
-        );
+        let previous = read(&good, &header).unwrap();
+        assert_eq!(chunk_of(&previous).as_deref(), Some(&b"abc"[..]));
 
-        assert!(Previous::parse(good[..good.len() - 1].to_vec(), &header).is_none());
+        // Torn: the chunk is past the end.
+        assert!(read(&good[..good.len() - 1], &header).is_none());
+        // A damaged chunk is as good as missing; the index still serves.
         let mut flipped = good.clone();
         *flipped.last_mut().unwrap() ^= 1;
-        assert!(Previous::parse(flipped, &header).is_none());
-        assert!(Previous::parse(build(&index, b"abc", FORMAT + 1), &header).is_none());
+        assert_eq!(chunk_of(&read(&flipped, &header).unwrap()), None);
+        // A damaged index, or the index's length.
+        let mut flipped = good.clone();
+        flipped[HEAD_LEN + 2] ^= 1;
+        assert!(read(&flipped, &header).is_none());
+        let mut flipped = good.clone();
+        flipped[PREFIX_LEN + 7] ^= 0x40;
+        assert!(read(&flipped, &header).is_none());
+        assert!(read(&build(&index, b"abc", FORMAT + 1), &header).is_none());
         // A blob range past the end, with a valid checksum.
-        assert!(Previous::parse(build(&index, b"ab", FORMAT), &header).is_none());
+        assert!(read(&build(&index, b"ab", FORMAT), &header).is_none());
         let other = Header {
             rolelint: "1".to_owned(),
             ..header.clone()
         };
-        assert!(Previous::parse(good, &other).is_none());
-        assert!(Previous::parse(Vec::new(), &header).is_none());
+        assert!(read(&good, &other).is_none());
+        assert!(read(&[], &header).is_none());
     }
 }
