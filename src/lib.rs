@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod evaluate;
 pub mod graph;
+pub mod lines;
 pub mod load;
 pub mod model;
 pub mod picture;

@@ -643,8 +643,8 @@ fn parse_slice(
 
 /// Whether a document that failed to parse declares itself a rolelint document.
 fn looks_like_ours(document: &str) -> bool {
-    document.lines().any(|line| {
-        let line = line.trim_start_matches(['{', ' ', '\t']);
+    crate::lines::split_inclusive(document).any(|line| {
+        let line = crate::lines::body(line).trim_start_matches(['{', ' ', '\t']);
         line.strip_prefix("apiVersion")
             .map(|rest| rest.trim_start().trim_start_matches(':').trim_start())
             .is_some_and(|value| {

@@ -22,6 +22,8 @@ use std::borrow::Cow;
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, Span as ParserSpan, Tag};
 
+use crate::lines;
+
 /// Where a node's text is, relative to the start of its document slice: byte
 /// offset and length, and the 1-based line and column (in characters) of its
 /// first character.
@@ -237,12 +239,14 @@ pub struct DocumentSlice {
 pub fn split_documents(text: &str) -> Vec<DocumentSlice> {
     let mut slices = Vec::new();
     // Most files hold one document and no line starting like a marker: one
-    // slice, after a substring search (a line starts with `---` when the
-    // text does or `\n---` occurs; far cheaper than visiting every line).
-    let marker_at_line_start = text.starts_with("---")
-        || text.starts_with("...")
-        || text.contains("\n---")
-        || text.contains("\n...");
+    // slice, after a substring search (far cheaper than visiting every
+    // line).
+    let bytes = text.as_bytes();
+    let at_line_start = |marker: &str| {
+        memchr::memmem::find_iter(bytes, marker)
+            .any(|at| at == 0 || matches!(bytes[at - 1], b'\n' | b'\r'))
+    };
+    let marker_at_line_start = at_line_start("---") || at_line_start("...");
     if !marker_at_line_start {
         push_slice(&mut slices, text, 0, text.len(), 1);
         return slices;
@@ -255,7 +259,7 @@ pub fn split_documents(text: &str) -> Vec<DocumentSlice> {
     let mut after_end_marker = false;
     let mut line_number = 1u32;
     let mut offset = 0usize;
-    for line in text.split_inclusive('\n') {
+    for line in lines::split_inclusive(text) {
         let is_marker = |prefix: &str| {
             line.strip_prefix(prefix)
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
@@ -306,7 +310,8 @@ fn push_slice(slices: &mut Vec<DocumentSlice>, text: &str, start: usize, end: us
         return;
     }
     // Skip slices that hold no node at all (only comments, blanks, markers, directives).
-    let has_node = text[start..end].lines().any(|line| {
+    let has_node = lines::split_inclusive(&text[start..end]).any(|line| {
+        let line = lines::body(line);
         let trimmed = line.trim();
         !(trimmed.is_empty()
             || trimmed.starts_with('#')

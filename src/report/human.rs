@@ -16,6 +16,7 @@ use miette::{
 
 use super::{Report, SourceCache, neutralise_controls, one_line};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lines;
 use crate::model::Span;
 
 /// Lines of context shown around a finding.
@@ -70,29 +71,25 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 /// long lines; returns the window and the span's place in it.
 fn window(name: String, text: &str, span: Span) -> (Window, SourceSpan) {
     let offset = floor_char_boundary(text, span.offset as usize);
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = lines::line_start(text, offset);
     let mut start = line_start;
     let mut before = 0;
     while before < CONTEXT_LINES && start > 0 {
-        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        start = lines::previous_line_start(text, start);
         before += 1;
     }
-    let mut end = offset;
-    for _ in 0..=CONTEXT_LINES {
-        match text[end..].find('\n') {
-            Some(i) => end += i + 1,
-            None => {
-                end = text.len();
-                break;
-            }
-        }
-    }
+    let end = line_start
+        + lines::split_inclusive(&text[line_start..])
+            .take(CONTEXT_LINES + 1)
+            .map(str::len)
+            .sum::<usize>();
+    // Every line ends in LF here, whatever its line break in the file.
     let mut out = String::new();
     let mut label = SourceSpan::from((0, 0));
     let mut position = start;
-    for line in text[start..end].split_inclusive('\n') {
+    for line in lines::split_inclusive(&text[start..end]) {
         let line_end = position + line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
+        let body = lines::body(line);
         if position <= offset && offset <= position + body.len() {
             // The finding's line: keep a stretch around the span.
             let column = offset - position;

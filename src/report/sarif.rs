@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use super::{EmptyArray, Report, SourceCache, write_with_array};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lines;
 use crate::model::Span;
 use crate::rules::{RULES, RuleMeta};
 
@@ -338,20 +339,17 @@ fn span_end(text: &str, span: Span) -> Option<(u32, u32)> {
     if covered.is_empty() {
         return None;
     }
-    let end = match covered.rfind('\n') {
-        None => (
-            span.line,
-            span.column
-                .checked_add(u32::try_from(covered.chars().count()).ok()?)?,
-        ),
-        Some(last_newline) => (
-            // Counted over bytes, which vectorises: spans of whole
-            // documents are long.
-            span.line.checked_add(
-                u32::try_from(covered.bytes().filter(|byte| *byte == b'\n').count()).ok()?,
-            )?,
-            u32::try_from(covered[last_newline + 1..].chars().count()).ok()? + 1,
-        ),
+    let last_line_start = lines::line_start(covered, covered.len());
+    let last_line = u32::try_from(covered[last_line_start..].chars().count()).ok()?;
+    let end = match last_line_start {
+        0 => (span.line, span.column.checked_add(last_line)?),
+        _ => {
+            let breaks = lines::split_inclusive(covered).count() - 1;
+            (
+                span.line.checked_add(u32::try_from(breaks).ok()?)?,
+                last_line + 1,
+            )
+        }
     };
     Some(end)
 }
