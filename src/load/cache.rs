@@ -427,11 +427,14 @@ impl Session {
     /// `outcomes` and `results` are in catalogue order. A failed write only
     /// leaves the cache as it was.
     pub(super) fn finish(
-        self,
+        mut self,
         found: &[Found],
         outcomes: &[Outcome],
         results: &[FileResult],
     ) -> CacheUsage {
+        // Closed before a new cache is renamed over it: on Windows,
+        // replacing a file that is still open can fail.
+        let previous_entries = self.previous.take().map(|previous| previous.entries.len());
         let reused = outcomes
             .iter()
             .filter(|outcome| matches!(outcome, Outcome::Reused(_)))
@@ -440,9 +443,9 @@ impl Session {
             .iter()
             .filter(|outcome| matches!(outcome, Outcome::Parsed(_)))
             .count();
-        let rewrite = match &self.previous {
+        let rewrite = match previous_entries {
             None => true,
-            Some(previous) => worth_rewriting(previous.entries.len(), reused, stored),
+            Some(entries) => worth_rewriting(entries, reused, stored),
         };
         let written = rewrite && self.write(found, outcomes, results).is_ok();
         CacheUsage {
