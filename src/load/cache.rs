@@ -398,11 +398,9 @@ impl Session {
             .enumerate()
             .filter(|(_, files)| !files.is_empty())
             .map(|(chunk, files)| {
-                let decoded = BLOB.with_borrow_mut(|bytes| {
-                    let blob = previous.blob(chunk, bytes)?;
-                    BUFFER
-                        .with_borrow_mut(|buffer| buffer.decode::<Vec<CachedFile>>(blob))
-                        .ok()
+                let decoded = SCRATCH.with_borrow_mut(|Scratch { codec, blob }| {
+                    let blob = previous.blob(chunk, blob)?;
+                    codec.decode::<Vec<CachedFile>>(blob).ok()
                 });
                 let Some(mut cached) = decoded else {
                     return Vec::new();
@@ -484,7 +482,8 @@ impl Session {
                         cached.push(file);
                     }
                 }
-                let blob = BUFFER.with_borrow_mut(|buffer| buffer.encode(&cached).to_vec());
+                let blob =
+                    SCRATCH.with_borrow_mut(|scratch| scratch.codec.encode(&cached).to_vec());
                 EncodedChunk { blob, files }
             })
             .collect();
@@ -653,13 +652,18 @@ fn user_cache_dir() -> Option<PathBuf> {
 // added or removed. Conversions destructure every model type exhaustively, so
 // a field added to the model does not compile until it is cached too.
 
-thread_local! {
+/// What a thread reuses from chunk to chunk.
+#[derive(Default)]
+struct Scratch {
     /// bitcode builds an encoder and a decoder for the whole type tree on
-    /// every call; a buffer per thread keeps them across the chunks.
-    static BUFFER: std::cell::RefCell<bitcode::Buffer> = std::cell::RefCell::new(bitcode::Buffer::new());
-    /// The bytes of the chunk being restored: read into the same memory
-    /// chunk after chunk.
-    static BLOB: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// every call; keeping its buffer keeps them.
+    codec: bitcode::Buffer,
+    /// The bytes of the chunk being restored, read into the same memory.
+    blob: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 #[derive(Default, Encode, Decode)]

@@ -336,20 +336,18 @@ fn span_end(text: &str, span: Span) -> Option<(u32, u32)> {
     let covered = text
         .get(start..start.checked_add(span.len as usize)?)?
         .trim_end_matches(['\n', '\r']);
-    if covered.is_empty() {
-        return None;
-    }
-    let last_line_start = lines::line_start(covered, covered.len());
-    let last_line = u32::try_from(covered[last_line_start..].chars().count()).ok()?;
-    let end = match last_line_start {
-        0 => (span.line, span.column.checked_add(last_line)?),
-        _ => {
-            let breaks = lines::split_inclusive(covered).count() - 1;
-            (
-                span.line.checked_add(u32::try_from(breaks).ok()?)?,
-                last_line + 1,
-            )
-        }
+    // One pass: the number of line breaks inside the span, and its last
+    // line (which has none: the trailing ones were trimmed).
+    let mut lines = lines::split_inclusive(covered);
+    let first = lines.next()?;
+    let (breaks, last_line) = lines.fold((0usize, first), |(breaks, _), line| (breaks + 1, line));
+    let last_width = u32::try_from(last_line.chars().count()).ok()?;
+    let end = match breaks {
+        0 => (span.line, span.column.checked_add(last_width)?),
+        _ => (
+            span.line.checked_add(u32::try_from(breaks).ok()?)?,
+            last_width.checked_add(1)?,
+        ),
     };
     Some(end)
 }
@@ -744,6 +742,19 @@ mod tests {
             "not a char boundary"
         );
         assert_eq!(span_end(text, span(4, 500, 1, 5)), None, "past the end");
+        // Every kind of line break counts, CR LF once.
+        for text in [
+            "name: |\r\n  two\r\n  lines\r\n",
+            "name: |\r  two\r  lines\r",
+        ] {
+            let block = text.find('|').unwrap() as u32;
+            let len = text.len() as u32 - block;
+            assert_eq!(
+                span_end(text, span(block, len, 1, 7)),
+                Some((3, 8)),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
