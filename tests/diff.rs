@@ -9,7 +9,7 @@ mod git_repo;
 use std::path::Path;
 
 use assert_cmd::Command;
-use git_repo::Repo;
+use git_repo::{Repo, walk};
 use serde_json::Value;
 
 const CONFIG: &str = "paths: [access]\n";
@@ -688,4 +688,80 @@ fn rolelint_check_json(dir: &Path) -> String {
         .stdout
         .clone();
     String::from_utf8(output).unwrap()
+}
+
+/// `diff` parses a file the two sides share once: the head takes the
+/// base's result (with its own file id) for every file whose bytes are the
+/// base's, whether the head is a revision or the work tree, and is then
+/// exactly what it is when loaded alone.
+#[test]
+fn the_head_reuses_the_files_of_the_base_and_is_what_it_is_alone() {
+    use rolelint::load::git::{load_revision, load_revision_sharing};
+    use rolelint::load::{self, Catalogue, LoadOptions, ParsedBlobs, Sharing};
+    use rolelint::report::{Report, json};
+
+    let mut repo = Repo::new();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example");
+    for file in walk(&example) {
+        let relative = file.strip_prefix(&example).unwrap().to_str().unwrap();
+        let target = repo.join(relative);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&file, target).unwrap();
+    }
+    // Schema findings of a shared file are reused too, with the new file id.
+    let broken = "apiVersion: rolelint/v1\nkind: Role\nid: broken\nowner: [not, an, id]\n";
+    repo.write(&[("access/roles/zz-broken.yaml", broken)]);
+    repo.commit("base");
+    // The head: a file added in front (every later file id moves) and one changed.
+    let teams = std::fs::read_to_string(repo.join("access/teams.yaml")).unwrap();
+    repo.write(&[
+        (
+            "access/aaa-team.yaml",
+            "apiVersion: rolelint/v1\nkind: Team\nid: new-team\nowner: nobody-yet\n",
+        ),
+        ("access/teams.yaml", &format!("{teams}\n# reviewed\n")),
+    ]);
+    repo.commit("head");
+    // The work tree: one more file changed, not committed.
+    let risk = std::fs::read_to_string(repo.join("access/identities/risk.yaml")).unwrap();
+    repo.write(&[(
+        "access/identities/risk.yaml",
+        &risk.replace("name:", "name:  "),
+    )]);
+
+    let options = LoadOptions {
+        start: repo.path().to_path_buf(),
+        rule_codes: rolelint::rules::codes(),
+        ..LoadOptions::default()
+    };
+    let report = |catalogue: &Catalogue| {
+        let now = rolelint::model::Date::parse("2026-11-26").unwrap();
+        let outcome = rolelint::analyse(catalogue, now);
+        json::render(&Report::of(catalogue, &outcome, now))
+    };
+    for (head, changed) in [(Some("HEAD"), 2), (None, 3)] {
+        let mut parsed = ParsedBlobs::default();
+        let base = load_revision_sharing(&options, "HEAD~1", Sharing::Lend(&mut parsed)).unwrap();
+        let shared = match head {
+            Some(revision) => {
+                load_revision_sharing(&options, revision, Sharing::Borrow(&parsed))
+                    .unwrap()
+                    .catalogue
+            }
+            None => load::load_sharing(&options, Sharing::Borrow(&parsed)).unwrap(),
+        };
+        let alone = match head {
+            Some(revision) => load_revision(&options, revision).unwrap().catalogue,
+            None => load::load(&options).unwrap(),
+        };
+        assert_eq!(alone.sources.len(), base.catalogue.sources.len() + 1);
+        assert_eq!(parsed.reused(), alone.sources.len() - changed, "{head:?}");
+        assert!(
+            alone
+                .findings
+                .iter()
+                .any(|finding| finding.rule == "schema/invalid-document")
+        );
+        assert_eq!(report(&shared), report(&alone), "{head:?}");
+    }
 }

@@ -7,7 +7,7 @@ mod git_repo;
 use std::path::Path;
 
 use assert_cmd::Command;
-use git_repo::{Repo, fingerprint};
+use git_repo::{Repo, fingerprint, walk};
 use rolelint::load::{self, LoadOptions, git::load_revision};
 use rolelint::report::Report;
 use serde_json::Value;
@@ -414,17 +414,4 @@ fn revisions_and_work_trees_agree_on_every_fixture() {
             "{name}"
         );
     }
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }

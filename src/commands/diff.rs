@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::diff::{self as compare, DiffReport, Side, SideLabel};
 use crate::graph::Graph;
 use crate::load::git::{self, GitError};
-use crate::load::{self, Catalogue, LoadOptions};
+use crate::load::{self, Catalogue, LoadOptions, ParsedBlobs, Sharing};
 use crate::model::Date;
 use crate::policy::{Limits, PolicySet, PolicySource};
 use crate::report::{diff_human, diff_json, diff_markdown, human};
@@ -147,14 +147,24 @@ fn describe_git_error(error: GitError) -> anyhow::Error {
 
 /// Loads the catalogue from the work tree, or from `revision` when given.
 pub fn load_side(options: &LoadOptions, revision: Option<&str>) -> anyhow::Result<Loaded> {
+    load_side_sharing(options, revision, Sharing::Off)
+}
+
+/// [`load_side`], lending or borrowing parsed files ([`load::ParsedBlobs`]).
+fn load_side_sharing(
+    options: &LoadOptions,
+    revision: Option<&str>,
+    sharing: Sharing<'_>,
+) -> anyhow::Result<Loaded> {
     match revision {
         None => Ok(Loaded {
-            catalogue: load::load(options).map_err(describe_load_error)?,
+            catalogue: load::load_sharing(options, sharing).map_err(describe_load_error)?,
             revision: None,
             policies: None,
         }),
         Some(revision) => {
-            let loaded = git::load_revision(options, revision).map_err(describe_git_error)?;
+            let loaded = git::load_revision_sharing(options, revision, sharing)
+                .map_err(describe_git_error)?;
             Ok(Loaded {
                 catalogue: loaded.catalogue,
                 revision: Some((revision.to_owned(), loaded.object)),
@@ -192,8 +202,11 @@ pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
         limits: crate::load::yaml::YamlLimits::from_env()?,
         ..LoadOptions::default()
     };
-    let base = load_side(&options, Some(&args.base))?;
-    let head = load_side(&options, args.head.as_deref())?;
+    // The head's files that the base holds too are not parsed again.
+    let mut parsed = ParsedBlobs::default();
+    let base = load_side_sharing(&options, Some(&args.base), Sharing::Lend(&mut parsed))?;
+    let head = load_side_sharing(&options, args.head.as_deref(), Sharing::Borrow(&parsed))?;
+    drop(parsed);
     let (base_graph, base_outcome) = base.analyse(now)?;
     let (head_graph, head_outcome) = head.analyse(now)?;
     let mut diff = compare::diff(

@@ -666,6 +666,24 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// One file's result in the cache's encoding, without its file id: what
+/// `diff` keeps of one revision's files for the other ([`super::ParsedBlobs`]).
+pub(super) fn encode_result(result: &FileResult) -> Option<Vec<u8>> {
+    let cached = CachedFile::store(result)?;
+    Some(SCRATCH.with_borrow_mut(|scratch| scratch.codec.encode(&cached).to_vec()))
+}
+
+/// The result [`encode_result`] encoded, as file `file` of this load.
+pub(super) fn decode_result(
+    bytes: &[u8],
+    file: FileId,
+    rule_codes: &[&'static str],
+) -> Option<FileResult> {
+    SCRATCH
+        .with_borrow_mut(|scratch| scratch.codec.decode::<CachedFile>(bytes).ok())?
+        .restore(file, rule_codes)
+}
+
 #[derive(Default, Encode, Decode)]
 struct CachedFile {
     objects: Vec<CachedObject>,

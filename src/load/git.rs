@@ -26,7 +26,10 @@ use ignore::Match;
 use ignore::overrides::{Override, OverrideBuilder};
 
 use super::discover::{CONFIG_FILE, CatalogueLimits, DiscoverError, Found};
-use super::{Catalogue, FileSource, LoadError, LoadOptions, assemble, parse_config, read_config};
+use super::{
+    Catalogue, FileSource, LoadError, LoadOptions, Sharing, assemble_sharing, parse_config,
+    read_config,
+};
 use crate::model::Config;
 use crate::policy::{PolicyError, PolicySource};
 
@@ -121,6 +124,10 @@ impl FileSource for GitTree {
         }
         result
     }
+
+    fn blob_id(&self, path: &str) -> Option<gix::ObjectId> {
+        self.blobs.get(path).copied()
+    }
 }
 
 /// Loads the catalogue under `options.start` as committed at `revision`
@@ -132,6 +139,16 @@ impl FileSource for GitTree {
 /// explicit `--config` file is read from the file system and makes the start
 /// directory the root.
 pub fn load_revision(options: &LoadOptions, revision: &str) -> Result<AtRevision, GitError> {
+    load_revision_sharing(options, revision, Sharing::Off)
+}
+
+/// [`load_revision`], lending its parsed files to a later load or borrowing
+/// those of an earlier one ([`super::ParsedBlobs`]).
+pub fn load_revision_sharing(
+    options: &LoadOptions,
+    revision: &str,
+    sharing: Sharing<'_>,
+) -> Result<AtRevision, GitError> {
     let start = start_directory(options)?;
     // As `git` does: GIT_DIR, GIT_CEILING_DIRECTORIES and the like apply.
     let repository = gix::discover_with_environment_overrides(&start).map_err(|source| {
@@ -253,7 +270,7 @@ pub fn load_revision(options: &LoadOptions, revision: &str) -> Result<AtRevision
         blobs: walk.blobs,
     };
     Ok(AtRevision {
-        catalogue: assemble(config, walk.found, Box::new(source), options),
+        catalogue: assemble_sharing(config, walk.found, Box::new(source), options, sharing),
         object: object_id.to_string(),
         root,
         policies,

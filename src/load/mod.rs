@@ -54,6 +54,13 @@ pub trait FileSource: Send + Sync {
     fn disk_root(&self) -> Option<&Path> {
         None
     }
+
+    /// The Git blob id of a file's bytes, when the source knows it without
+    /// reading them (files of a revision); [`ParsedBlobs`] is keyed by it.
+    fn blob_id(&self, path: &str) -> Option<gix::ObjectId> {
+        let _ = path;
+        None
+    }
 }
 
 /// Files of a directory on disk.
@@ -279,6 +286,12 @@ pub struct LoadOptions {
 
 /// Loads the catalogue under `options.start` from the work tree.
 pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
+    load_sharing(options, Sharing::Off)
+}
+
+/// [`load`], lending its parsed files to a later load or borrowing those of
+/// an earlier one ([`ParsedBlobs`]).
+pub fn load_sharing(options: &LoadOptions, sharing: Sharing<'_>) -> Result<Catalogue, LoadError> {
     let discovering = crate::timings::start(crate::timings::Phase::Discover);
     // An absolute start, so the upward search for rolelint.yaml can climb
     // out of a relative path such as `.`.
@@ -307,7 +320,7 @@ pub fn load(options: &LoadOptions) -> Result<Catalogue, LoadError> {
     let source = WorkTree {
         root: root.dir.clone(),
     };
-    let mut catalogue = assemble_with(config, found, Box::new(source), options, session);
+    let mut catalogue = assemble_with(config, found, Box::new(source), options, session, sharing);
     catalogue.root = Some(root.dir);
     Ok(catalogue)
 }
@@ -361,10 +374,79 @@ pub fn assemble(
     source: Box<dyn FileSource>,
     options: &LoadOptions,
 ) -> Catalogue {
+    assemble_sharing(config, found, source, options, Sharing::Off)
+}
+
+/// [`assemble`], lending or borrowing parsed files ([`ParsedBlobs`]).
+pub fn assemble_sharing(
+    config: Config,
+    found: Vec<Found>,
+    source: Box<dyn FileSource>,
+    options: &LoadOptions,
+    sharing: Sharing<'_>,
+) -> Catalogue {
     let session = source
         .disk_root()
         .and_then(|root| open_cache(options, root));
-    assemble_with(config, found, source, options, session)
+    assemble_with(config, found, source, options, session, sharing)
+}
+
+/// Parsed files one load lends the next. `diff` loads two revisions that
+/// mostly hold the same files: a file of the second whose bytes are those of
+/// a file of the first (the same Git blob id, which the second computes for
+/// files of the work tree) takes the first's result, with its own file id,
+/// instead of being parsed again. A file's result depends only on its bytes
+/// (and the YAML limits and rule codes, the same for both loads).
+#[derive(Default)]
+pub struct ParsedBlobs {
+    /// Results in the cache's encoding (without file ids), by blob id.
+    by_blob: FxHashMap<gix::ObjectId, Vec<u8>>,
+    /// Files of the borrowing load that took a lent result.
+    reused: std::sync::atomic::AtomicUsize,
+}
+
+impl ParsedBlobs {
+    /// How many files of the borrowing load were not parsed again.
+    pub fn reused(&self) -> usize {
+        self.reused.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The lent result for blob `id` as file `file`, if there is one.
+    fn take_known(
+        &self,
+        id: gix::ObjectId,
+        file: FileId,
+        rule_codes: &[&'static str],
+    ) -> Option<FileResult> {
+        let result = cache::decode_result(self.by_blob.get(&id)?, file, rule_codes)?;
+        self.reused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(result)
+    }
+
+    /// The lent result for a file read from the work tree, by the blob id
+    /// of its bytes.
+    fn take_bytes(
+        &self,
+        bytes: &[u8],
+        file: FileId,
+        rule_codes: &[&'static str],
+    ) -> Option<FileResult> {
+        // Keys have the repository's hash kind; hashing a file costs far
+        // less than parsing it.
+        let kind = self.by_blob.keys().next()?.kind();
+        let id = gix::objs::compute_hash(kind, gix::objs::Kind::Blob, bytes).ok()?;
+        self.take_known(id, file, rule_codes)
+    }
+}
+
+/// What a load does with [`ParsedBlobs`].
+pub enum Sharing<'a> {
+    Off,
+    /// Keep the results of files whose blob ids the source knows.
+    Lend(&'a mut ParsedBlobs),
+    /// Take results from an earlier load where the bytes match.
+    Borrow(&'a ParsedBlobs),
 }
 
 /// [`assemble`] with the cache session already open (`None`: no cache).
@@ -374,17 +456,50 @@ fn assemble_with(
     source: Box<dyn FileSource>,
     options: &LoadOptions,
     session: Option<cache::Session>,
+    sharing: Sharing<'_>,
 ) -> Catalogue {
     let limits = options.limits;
+    let (borrowed, mut lend_to) = match sharing {
+        Sharing::Off => (None, None),
+        Sharing::Lend(parsed) => (None, Some(parsed)),
+        Sharing::Borrow(parsed) => ((!parsed.by_blob.is_empty()).then_some(parsed), None),
+    };
+    let lent = std::sync::Mutex::new(Vec::new());
+    let lending = lend_to.is_some();
     let read_and_parse = |file: FileId, path: &str, observed: &Option<Observed>| {
-        let expected_size = observed.map(|observed| observed.stamp.size());
-        match source.read_sized(path, limits.max_file_bytes, expected_size) {
-            Ok(bytes) => parse_file(file, &bytes, &limits, &options.rule_codes),
-            Err(error) => FileResult::problem(file_problem(
-                file,
-                &format!("cannot read the file: {error}"),
-            )),
+        // A blob id the source knows needs no read (a revision's blob).
+        let known_id = borrowed.and_then(|_| source.blob_id(path));
+        if let Some(parsed) = borrowed
+            && let Some(id) = known_id
+            && let Some(result) = parsed.take_known(id, file, &options.rule_codes)
+        {
+            return result;
         }
+        let expected_size = observed.map(|observed| observed.stamp.size());
+        let bytes = match source.read_sized(path, limits.max_file_bytes, expected_size) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                return FileResult::problem(file_problem(
+                    file,
+                    &format!("cannot read the file: {error}"),
+                ));
+            }
+        };
+        if let Some(parsed) = borrowed
+            && known_id.is_none()
+            && let Some(result) = parsed.take_bytes(&bytes, file, &options.rule_codes)
+        {
+            return result;
+        }
+        let result = parse_file(file, &bytes, &limits, &options.rule_codes);
+        if lending
+            && let Some(id) = source.blob_id(path)
+            && let Some(encoded) = cache::encode_result(&result)
+            && let Ok(mut lent) = lent.lock()
+        {
+            lent.push((id, encoded));
+        }
+        result
     };
     let parse = |index: usize| {
         let file = FileId(u32::try_from(index).unwrap_or(u32::MAX));
@@ -402,6 +517,9 @@ fn assemble_with(
         ),
     };
     drop(parsing);
+    if let Some(parsed) = lend_to.as_mut() {
+        parsed.by_blob.extend(lent.into_inner().unwrap_or_default());
+    }
     let _assembling = crate::timings::start(crate::timings::Phase::Assemble);
     let cache = session.map(|session| session.finish(&found, &outcomes, &results));
 
