@@ -127,14 +127,22 @@ fn deep_nesting_is_rejected_as_a_finding() {
 
 #[test]
 fn invalid_utf8_is_located() {
-    let json = run(&[(
-        "latin1.yaml",
-        b"apiVersion: rolelint/v1\nkind: Identity\nid: jos\xe9\n",
-    )]);
-    let findings = schema_findings(&json);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!((findings[0].0.as_str(), findings[0].1), ("latin1.yaml", 3));
-    assert!(findings[0].2.contains("not valid UTF-8"));
+    // Lines as YAML counts them: LF, CR LF or a lone CR each end one.
+    for line_break in ["\n", "\r\n", "\r"] {
+        let text = ["apiVersion: rolelint/v1", "kind: Identity", "id: jos"].join(line_break);
+        let mut bytes = text.into_bytes();
+        // Latin-1's é: not UTF-8.
+        bytes.push(0xe9);
+        let json = run(&[("latin1.yaml", &bytes)]);
+        let findings = schema_findings(&json);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!((findings[0].0.as_str(), findings[0].1), ("latin1.yaml", 3));
+        assert!(
+            findings[0].2.contains("not valid UTF-8 (line 3, column 8)"),
+            "{line_break:?}: {}",
+            findings[0].2
+        );
+    }
 }
 
 #[test]

@@ -182,18 +182,20 @@ fn problems_that_stop_the_run_exit_2() {
         .args(["check", "--format", "yaml"])
         .assert()
         .code(2);
-    // An invalid configuration names the problem and its line.
-    std::fs::write(
-        dir.path().join("rolelint.yaml"),
-        "paths: [.]\ndefualts: {}\n",
-    )
-    .unwrap();
-    let output = check(dir.path(), &[]).code(2).get_output().stderr.clone();
-    let stderr = String::from_utf8(output).unwrap();
-    assert!(
-        stderr.contains("line 2") && stderr.contains("defaults"),
-        "{stderr}"
-    );
+    // An invalid configuration names the problem and shows its line,
+    // whichever line breaks the file uses.
+    for line_break in ["\n", "\r\n", "\r"] {
+        let text = ["paths: [.]", "defualts: {}", ""].join(line_break);
+        std::fs::write(dir.path().join("rolelint.yaml"), text).unwrap();
+        let output = check(dir.path(), &[]).code(2).get_output().stderr.clone();
+        let stderr = String::from_utf8(output).unwrap();
+        assert!(
+            stderr.contains("line 2")
+                && stderr.contains("defaults")
+                && stderr.contains("| defualts: {}"),
+            "{line_break:?}: {stderr}"
+        );
+    }
     // A configured path that does not exist.
     std::fs::write(dir.path().join("rolelint.yaml"), "paths: [access]\n").unwrap();
     check(dir.path(), &[]).code(2);

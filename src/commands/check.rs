@@ -130,10 +130,10 @@ pub fn describe_load_error(error: LoadError) -> anyhow::Error {
         } => {
             let mut message = format!("configuration `{}` is invalid:", path.display());
             for problem in problems {
-                let line = text
-                    .lines()
+                // Lines as the parser counts them (a lone CR ends one too).
+                let line = crate::lines::split_inclusive(&text)
                     .nth(problem.span.line.saturating_sub(1) as usize)
-                    .unwrap_or("");
+                    .map_or("", crate::lines::body);
                 message.push_str(&format!(
                     "\n  line {}, column {}: {}\n    | {}",
                     problem.span.line,

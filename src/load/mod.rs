@@ -655,13 +655,11 @@ fn parse_file(file: FileId, bytes: &[u8], limits: &YamlLimits, rule_codes: &[&st
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
-            let valid = &bytes[..error.valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count()
-                + 1;
+            // The bytes before the error are UTF-8 by definition.
+            let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+            let line_start = crate::lines::line_start(valid, valid.len());
+            let line = crate::lines::split_inclusive(&valid[..line_start]).count() + 1;
+            let column = valid[line_start..].chars().count() + 1;
             let span = Span {
                 file,
                 offset: u32::try_from(error.valid_up_to()).unwrap_or(u32::MAX),
