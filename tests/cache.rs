@@ -349,21 +349,6 @@ fn run(command: &mut Command, root: &Path) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                files.extend(files_under(&path));
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
-}
-
 #[test]
 fn the_command_line_output_is_byte_identical_with_and_without_cache() {
     let root = catalogue();
@@ -371,7 +356,7 @@ fn the_command_line_output_is_byte_identical_with_and_without_cache() {
     let cache = home.path().join("chosen");
     std::thread::sleep(SETTLE);
     let expected = run(rolelint(home.path()).arg("--no-cache"), root.path());
-    assert!(files_under(home.path()).is_empty());
+    assert!(common::files_under(home.path()).is_empty());
 
     let cold = run(
         rolelint(home.path()).arg("--cache-dir").arg(&cache),
@@ -389,7 +374,7 @@ fn the_command_line_output_is_byte_identical_with_and_without_cache() {
     // Every entry was valid, so the cache was used as it was, not rewritten.
     let unchanged = std::fs::metadata(&file).unwrap().modified().unwrap();
     assert_eq!(unchanged, written);
-    assert_eq!(files_under(home.path()), vec![file]);
+    assert_eq!(common::files_under(home.path()), vec![file]);
 }
 
 #[test]
@@ -406,7 +391,10 @@ fn ci_turns_the_cache_off_unless_asked_for() {
         root.path(),
     );
     assert_eq!(in_ci, expected);
-    assert!(files_under(home.path()).is_empty(), "CI=true wrote a cache");
+    assert!(
+        common::files_under(home.path()).is_empty(),
+        "CI=true wrote a cache"
+    );
 
     let asked = run(
         rolelint(home.path())
@@ -424,7 +412,7 @@ fn ci_turns_the_cache_off_unless_asked_for() {
         rolelint(home.path()).args(["--cache", "--no-cache"]),
         root.path(),
     );
-    assert!(files_under(home.path()).is_empty());
+    assert!(common::files_under(home.path()).is_empty());
 }
 
 #[test]
@@ -432,7 +420,7 @@ fn the_default_place_is_the_git_directory_else_the_user_cache() {
     let home = tempfile::tempdir().unwrap();
     let root = catalogue();
     run(&mut rolelint(home.path()), root.path());
-    let in_user_cache = files_under(home.path());
+    let in_user_cache = common::files_under(home.path());
     assert_eq!(in_user_cache.len(), 1, "{in_user_cache:?}");
     assert!(in_user_cache[0].starts_with(home.path().join("xdg-cache/rolelint")));
 
@@ -443,8 +431,8 @@ fn the_default_place_is_the_git_directory_else_the_user_cache() {
         &mut rolelint(home.path()),
         &repository.path().join("access"),
     );
-    assert!(files_under(home.path()).is_empty());
-    let in_git = files_under(&repository.path().join(".git"));
+    assert!(common::files_under(home.path()).is_empty());
+    let in_git = common::files_under(&repository.path().join(".git"));
     assert_eq!(in_git.len(), 1, "{in_git:?}");
     assert!(in_git[0].starts_with(repository.path().join(".git/rolelint")));
 }

@@ -4,12 +4,13 @@
 //!
 //! Update the snapshots after reviewing them: `INSTA_UPDATE=always cargo test --test diff`.
 
+mod common;
 mod git_repo;
 
 use std::path::Path;
 
 use assert_cmd::Command;
-use git_repo::{Repo, walk};
+use git_repo::Repo;
 use serde_json::Value;
 
 const CONFIG: &str = "paths: [access]\n";
@@ -702,7 +703,7 @@ fn the_head_reuses_the_files_of_the_base_and_is_what_it_is_alone() {
 
     let mut repo = Repo::new();
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example");
-    for file in walk(&example) {
+    for file in common::files_under(&example) {
         let relative = file.strip_prefix(&example).unwrap().to_str().unwrap();
         let target = repo.join(relative);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();

@@ -7,7 +7,7 @@ mod git_repo;
 use std::path::Path;
 
 use assert_cmd::Command;
-use git_repo::{Repo, fingerprint, walk};
+use git_repo::{Repo, fingerprint};
 use rolelint::load::{self, LoadOptions, git::load_revision};
 use rolelint::report::Report;
 use serde_json::Value;
@@ -371,7 +371,7 @@ fn revisions_and_work_trees_agree_on_every_fixture() {
             continue;
         }
         let name = case.file_name().unwrap().to_str().unwrap().to_owned();
-        for file in walk(&case) {
+        for file in common::files_under(&case) {
             let relative = file
                 .strip_prefix(&case)
                 .unwrap()

@@ -17,6 +17,22 @@ pub fn now_for(dir: &Path) -> Date {
         .unwrap_or_else(|error| panic!("bad now.txt in {}: {error}", dir.display()))
 }
 
+/// The files under `dir` (none if it does not exist), in no particular order.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(files_under(&path));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
 /// Loads and analyses the catalogue rooted at `dir`.
 pub fn check(dir: &Path) -> (Catalogue, Outcome, Date) {
     let options = LoadOptions {

@@ -86,20 +86,6 @@ impl Repo {
     }
 }
 
-/// The files under `dir`, in no particular order.
-pub fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
-
 /// Every file under `dir` (the `.git` directory included) with its bytes and
 /// modification time: equal before and after a command that must not write.
 pub fn fingerprint(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
