@@ -1254,13 +1254,8 @@ inherits: [not an id]
         );
         assert_eq!(parsed.objects.len(), 1);
         assert!(!parsed.findings.is_empty());
-        let decode_file = |blob: &[u8], file: FileId, codes: &[&'static str]| {
-            bitcode::decode::<CachedFile>(blob)
-                .ok()
-                .and_then(|cached| cached.restore(file, codes))
-        };
-        let blob = bitcode::encode(&CachedFile::store(&parsed).unwrap());
-        let restored = decode_file(&blob, FileId(7), &codes).unwrap();
+        let blob = encode_result(&parsed).unwrap();
+        let restored = decode_result(&blob, FileId(7), &codes).unwrap();
         let moved = |span: Span| Span {
             file: FileId(7),
             ..span
@@ -1292,13 +1287,13 @@ inherits: [not an id]
             serde_json::to_value(before).unwrap()
         );
         // A finding of a rule this build does not know drops the entry.
-        assert!(decode_file(&blob, FileId(7), &[]).is_some());
+        assert!(decode_result(&blob, FileId(7), &[]).is_some());
         let mut unknown = CachedFile {
             objects: Vec::new(),
             findings: vec![CachedDiagnostic::store(&parsed.findings[0]).unwrap()],
         };
         unknown.findings[0].rule = "no/such-rule".to_owned();
-        assert!(decode_file(&bitcode::encode(&unknown), FileId(0), &codes).is_none());
+        assert!(decode_result(&bitcode::encode(&unknown), FileId(0), &codes).is_none());
     }
 
     #[test]
